@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely'
+import { bindScope, createServiceScope, createUserScope, type Scope, type ScopedTransaction } from './db/scope.js'
+import type { TripSageDatabase } from './db/schema.js'
+
+/** The ports {@link createTripSage} wires together. Only `db` is required. */
+export interface TripSageOptions {
+  /** Any Kysely instance over the TripSage schema: PGlite (embedded), `pg`, postgres.js… */
+  db: Kysely<TripSageDatabase>
+}
+
+/** What a user-scoped transaction callback receives. */
+export interface UserTransaction {
+  /** The Kysely transaction, running as the user (RLS applies): an escape hatch for custom SQL. */
+  readonly db: ScopedTransaction
+  /** The scope bound to this transaction. */
+  readonly scope: Scope
+}
+
+/** Calls made as one end user; Postgres RLS decides what they see and change. */
+export interface UserClient {
+  /** The user's id (`claims.sub`). */
+  readonly userId: string
+  /** The scope every call of this client runs in. */
+  readonly scope: Scope
+  /** Runs `fn` in ONE transaction as the user; everything inside commits or rolls back together. */
+  transaction<T>(fn: (tx: UserTransaction) => Promise<T>): Promise<T>
+}
+
+/** Calls made as `service_role` (bypasses RLS): for jobs and admin paths that check ownership themselves. */
+export interface ServiceClient {
+  /** The service scope. */
+  readonly scope: Scope
+  /** Runs `fn` in one transaction as `service_role`. */
+  transaction<T>(fn: (tx: { readonly db: ScopedTransaction; readonly scope: Scope }) => Promise<T>): Promise<T>
+}
+
+/** The SDK entry point returned by {@link createTripSage}. */
+export interface TripSage {
+  /** The Kysely instance it was created with. */
+  readonly db: Kysely<TripSageDatabase>
+  /**
+   * A client acting as the user with these verified claims. Throws a `validation` error when
+   * `claims.sub` is not a UUID.
+   */
+  forUser(claims: unknown): UserClient
+  /** The service-scope client. */
+  readonly service: ServiceClient
+}
+
+/**
+ * Creates the SDK over injected ports. Reads no environment variables.
+ *
+ * @example
+ * const tripsage = createTripSage({ db })
+ * const me = tripsage.forUser(claims)
+ */
+export function createTripSage(options: TripSageOptions): TripSage {
+  const { db } = options
+  const serviceScope = createServiceScope(db)
+  return {
+    db,
+    forUser(claims) {
+      const scope = createUserScope(db, claims)
+      return {
+        userId: scope.userId as string,
+        scope,
+        transaction: (fn) => scope.run((trx) => fn({ db: trx, scope: bindScope(scope, trx) })),
+      }
+    },
+    service: {
+      scope: serviceScope,
+      transaction: (fn) => serviceScope.run((trx) => fn({ db: trx, scope: bindScope(serviceScope, trx) })),
+    },
+  }
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto'
+import { createTestDatabase, createTestUser, startPostgresServer, type PostgresServer, type TestDatabase } from '@tripsage/testing'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTripSage } from '../client.js'
+import { TripSageError } from '../errors.js'
+import { applyPlatform } from './platform.js'
+import type { TripSageDatabase } from './schema.js'
+
+describe('forUser claims', () => {
+  const tripsage = createTripSage({ db: {} as Kysely<TripSageDatabase> })
+
+  it.each([
+    ['no sub', {}],
+    ['a non-UUID sub', { sub: 'alice' }],
+    ['a numeric sub', { sub: 42 }],
+    ['a service_role token', { sub: randomUUID(), role: 'service_role' }],
+    ['null', null],
+  ])('rejects %s with a validation error', (_label, claims) => {
+    const error = (() => {
+      try {
+        tripsage.forUser(claims)
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(TripSageError.isInstance(error)).toBe(true)
+    expect((error as TripSageError).code).toBe('validation')
+  })
+
+  it('accepts Supabase access-token claims', () => {
+    const sub = randomUUID()
+    expect(tripsage.forUser({ sub, role: 'authenticated', aud: 'authenticated', email: 'a@example.test' }).userId).toBe(sub)
+  })
+})
+
+/** Who the database thinks is asking, read inside a scope. */
+const whoAmI = sql<{ role: string; uid: string | null; claims: string | null }>`
+  select current_user as role, auth.uid()::text as uid, current_setting('request.jwt.claims', true) as claims
+`
+
+describe('scopes on PGlite', () => {
+  let database: TestDatabase
+  beforeAll(async () => {
+    database = await createTestDatabase()
+  })
+  afterAll(() => database.close())
+
+  it('runs a user scope as authenticated with the claims, and the service scope as service_role', async () => {
+    const alice = await createTestUser(database.db)
+    const tripsage = createTripSage({ db: database.db })
+    const inside = await tripsage.forUser(alice.claims).transaction(({ db }) => whoAmI.execute(db))
+    expect(inside.rows[0]).toMatchObject({ role: 'authenticated', uid: alice.id })
+    const service = await tripsage.service.transaction(({ db }) => whoAmI.execute(db))
+    expect(service.rows[0]).toMatchObject({ role: 'service_role', uid: null })
+    const after = await whoAmI.execute(database.db)
+    expect(after.rows[0]?.role).toBe('postgres')
+    expect(after.rows[0]?.claims ?? '').toBe('')
+  })
+
+  it('rolls the scope back with the transaction when the callback throws', async () => {
+    const alice = await createTestUser(database.db)
+    const me = createTripSage({ db: database.db }).forUser(alice.claims)
+    await expect(
+      me.transaction(async ({ db }) => {
+        await whoAmI.execute(db)
+        throw new Error('boom')
+      }),
+    ).rejects.toThrow('boom')
+    const after = await whoAmI.execute(database.db)
+    expect(after.rows[0]).toMatchObject({ role: 'postgres', uid: null })
+  })
+})
+
+describe('scopes on PostgreSQL through pg with a pool of two connections', () => {
+  let server: PostgresServer
+  let pool: pg.Pool
+  let db: Kysely<TripSageDatabase>
+  const users = [randomUUID(), randomUUID(), randomUUID()]
+
+  beforeAll(async () => {
+    server = await startPostgresServer()
+    pool = new pg.Pool({ connectionString: server.url, max: 2 })
+    db = new Kysely<TripSageDatabase>({ dialect: new PostgresDialect({ pool }) })
+    await applyPlatform(db)
+    for (const id of users) await sql`insert into auth.users (id, email) values (${id}, ${`${id}@example.test`})`.execute(db)
+    // A small RLS table standing in for the real schema (this server has no pgvector).
+    await sql`create table public.notes (id uuid primary key default gen_random_uuid(), user_id uuid not null references auth.users (id), body text not null)`.execute(db)
+    await sql`alter table public.notes enable row level security`.execute(db)
+    await sql`create policy notes_all_owner on public.notes to authenticated using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()))`.execute(db)
+    await sql`grant all on public.notes to authenticated`.execute(db)
+  }, 120_000)
+
+  afterAll(async () => {
+    await db?.destroy()
+    await server?.stop()
+  })
+
+  /** Reads role and claims on every pooled connection, outside any scope. */
+  async function idleConnectionsState() {
+    const clients = await Promise.all([pool.connect(), pool.connect()])
+    try {
+      return await Promise.all(
+        clients.map(async (c) => {
+          const r = await c.query(`select current_user as role, current_setting('request.jwt.claims', true) as claims, auth.uid() as uid`)
+          const row = r.rows[0]
+          // A connection that never ran a scope has no claims setting at all (null); one that did has ''.
+          return { ...row, claims: row.claims ?? '' }
+        }),
+      )
+    } finally {
+      for (const c of clients) c.release()
+    }
+  }
+
+  it('isolates concurrent users: each call sees only its own claims and rows', async () => {
+    const tripsage = createTripSage({ db })
+    const writes = users.flatMap((id) =>
+      Array.from({ length: 5 }, (_, i) =>
+        tripsage.forUser({ sub: id, role: 'authenticated' }).transaction(async ({ db: trx }) => {
+          const who = await whoAmI.execute(trx)
+          expect(who.rows[0]).toMatchObject({ role: 'authenticated', uid: id })
+          await sql`insert into public.notes (user_id, body) values (${id}, ${`note ${i}`})`.execute(trx)
+        }),
+      ),
+    )
+    await Promise.all(writes)
+    for (const id of users) {
+      const seen = await tripsage.forUser({ sub: id }).transaction(({ db: trx }) =>
+        sql<{ user_id: string }>`select user_id from public.notes`.execute(trx),
+      )
+      expect(seen.rows).toHaveLength(5)
+      expect(seen.rows.every((r) => r.user_id === id)).toBe(true)
+    }
+    expect(await idleConnectionsState()).toEqual([
+      { role: 'postgres', claims: '', uid: null },
+      { role: 'postgres', claims: '', uid: null },
+    ])
+  })
+
+  it('never lets role or claims reach the next borrower after an error inside the transaction', async () => {
+    const tripsage = createTripSage({ db })
+    const [a, b] = users as [string, string]
+    const failures = await Promise.allSettled(
+      Array.from({ length: 6 }, () =>
+        tripsage.forUser({ sub: a }).transaction(async ({ db: trx }) => {
+          // RLS refuses a row naming another user: the transaction aborts.
+          await sql`insert into public.notes (user_id, body) values (${b}, 'not mine')`.execute(trx)
+        }),
+      ),
+    )
+    expect(failures.every((f) => f.status === 'rejected')).toBe(true)
+    expect(await idleConnectionsState()).toEqual([
+      { role: 'postgres', claims: '', uid: null },
+      { role: 'postgres', claims: '', uid: null },
+    ])
+    const outside = await sql<{ n: number }>`select count(*)::int as n from public.notes where body = 'not mine'`.execute(db)
+    expect(outside.rows[0]?.n).toBe(0)
+  })
+})

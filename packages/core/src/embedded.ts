@@ -1,0 +1,71 @@
+/**
+ * `@tripsage/core/embedded` — the zero-service database: PGlite (Postgres in WebAssembly) with
+ * pgvector and pgcrypto, the Supabase platform stand-ins and every migration applied.
+ *
+ * @packageDocumentation
+ */
+import { type Extension, PGlite } from '@electric-sql/pglite'
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto'
+import { vector } from '@electric-sql/pglite-pgvector'
+import { Kysely, PGliteDialect } from 'kysely'
+import { type MigrateResult, migrate } from './db/migrate.js'
+import { applyPlatform } from './db/platform.js'
+import type { TripSageDatabase } from './db/schema.js'
+
+/** Options of {@link openEmbeddedDatabase}. */
+export interface EmbeddedDatabaseOptions {
+  /** A directory to persist the database in; in memory when omitted. */
+  dataDir?: string
+  /** Start from a snapshot made by `dumpDataDir()` (e.g. a migrated template). */
+  loadDataDir?: Blob
+  /** Extra PGlite extensions, e.g. `pgtap` for database tests. */
+  extensions?: Record<string, Extension>
+  /** Apply the platform stand-ins and pending migrations on open (default true). */
+  migrate?: boolean
+}
+
+/** An open embedded database. */
+export interface EmbeddedDatabase {
+  /** Kysely over the embedded database, connected as the superuser `postgres`. */
+  readonly db: Kysely<TripSageDatabase>
+  /** The PGlite instance underneath. */
+  readonly pglite: PGlite
+  /** What opening migrated, or null when `migrate: false`. */
+  readonly migration: MigrateResult | null
+  /** A gzipped tarball of the data directory, loadable through `loadDataDir`. */
+  dumpDataDir(): Promise<Blob>
+  /** Closes Kysely and PGlite. */
+  close(): Promise<void>
+}
+
+/**
+ * Opens (and by default migrates) an embedded PGlite database with pgvector.
+ *
+ * @example
+ * const { db, close } = await openEmbeddedDatabase({ dataDir: './.tripsage/db' })
+ */
+export async function openEmbeddedDatabase(options: EmbeddedDatabaseOptions = {}): Promise<EmbeddedDatabase> {
+  const pglite = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    extensions: { vector, pgcrypto, ...options.extensions },
+  })
+  const db = new Kysely<TripSageDatabase>({ dialect: new PGliteDialect({ pglite }) })
+  let migration: MigrateResult | null = null
+  try {
+    if (options.migrate !== false) {
+      await applyPlatform(db)
+      migration = await migrate(db)
+    }
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+  return {
+    db,
+    pglite,
+    migration,
+    dumpDataDir: async () => (await pglite.dumpDataDir('gzip')) as Blob,
+    close: () => db.destroy(),
+  }
+}

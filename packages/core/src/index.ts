@@ -1,0 +1,23 @@
+/**
+ * `@tripsage/core` — typed, RLS-first repositories for a travel-planning AI app on Supabase.
+ *
+ * @packageDocumentation
+ */
+export { createTripSage, type ServiceClient, type TripSage, type TripSageOptions, type UserClient, type UserTransaction } from './client.js'
+export { type DatabaseErrorInfo, databaseErrorInfo, toTripSageError } from './db/database-error.js'
+export { bundledMigrations, bundledPlatform, type Migration, type MigrateOptions, type MigrateResult, migrate } from './db/migrate.js'
+export { applyPlatform } from './db/platform.js'
+export type { Database, TripSageDatabase, VectorColumn } from './db/schema.js'
+export { parseUserClaims, type Scope, type ScopedTransaction, UserClaims } from './db/scope.js'
+export { splitSqlStatements } from './db/sql-statements.js'
+export {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitedError,
+  TripSageError,
+  type TripSageErrorCode,
+  type TripSageErrorOptions,
+  UnavailableError,
+  ValidationError,
+} from './errors.js'

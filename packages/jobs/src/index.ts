@@ -1,0 +1,6 @@
+/**
+ * `@tripsage/jobs` — QStash job handlers (`Request → Response`) for TripSage.
+ *
+ * @packageDocumentation
+ */
+export { NON_RETRYABLE_STATUS, nonRetryableResponse } from './responses.js'

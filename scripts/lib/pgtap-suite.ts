@@ -1,0 +1,31 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pgtap } from '@electric-sql/pglite-pgtap'
+import { createTestDatabase, runPgTap, type TapFileResult } from '@tripsage/testing'
+
+/** The pgTAP files of supabase/tests/, in the order `supabase test db` runs them. */
+export function pgTapFiles(root: string): { name: string; sql: string }[] {
+  const dir = join(root, 'supabase/tests')
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()
+    .map((name) => ({ name, sql: readFileSync(join(dir, name), 'utf8') }))
+}
+
+/**
+ * Runs every pgTAP file against one migrated embedded database, in order (files may rely on the
+ * helpers `000-setup-tests-hooks.sql` creates, as with the Supabase CLI).
+ */
+export async function runPgTapSuite(root: string): Promise<{ name: string; result: TapFileResult }[]> {
+  const database = await createTestDatabase({ extensions: { pgtap } })
+  try {
+    await database.pglite.exec('create extension if not exists pgtap with schema extensions')
+    const out: { name: string; result: TapFileResult }[] = []
+    for (const file of pgTapFiles(root)) {
+      out.push({ name: file.name, result: await runPgTap(database.pglite, file.sql) })
+    }
+    return out
+  } finally {
+    await database.close()
+  }
+}

@@ -1,0 +1,3 @@
+-- No seed data. The schema is entirely in migrations/; the quickstart and the tests create their
+-- own users and rows (see @tripsage/testing's createTestUser), so `supabase db reset` leaves an
+-- empty, migrated database.

@@ -1,0 +1,172 @@
+-- public.memories: owner-only access (owner / another user / anon / service_role × select /
+-- insert / update / delete), dedup by content hash, the generated tsvector, the CHECKs and the
+-- recall indexes (HNSW cosine m=16 ef_construction=200, GIN on content_tsv and metadata).
+--
+-- e1…01 belongs to mem_owner, e1…09 to stranger.
+begin;
+select plan(30);
+
+select tests.create_supabase_user('mem_owner');
+select tests.create_supabase_user('stranger');
+
+insert into public.memories (id, user_id, memory_type, content, content_hash, embedding, embedding_model)
+values
+  ('e1000000-0000-4000-8000-000000000001', tests.get_supabase_uid('mem_owner'), 'user_preference',
+   'Prefers aisle seats on long flights', encode(sha256('Prefers aisle seats on long flights'), 'hex'),
+   array_fill(0.01::real, array[1536])::extensions.vector, 'text-embedding-3-small'),
+  ('e1000000-0000-4000-8000-000000000009', tests.get_supabase_uid('stranger'), 'trip_history',
+   'Visited Oslo in July', encode(sha256('Visited Oslo in July'), 'hex'),
+   array_fill(0.02::real, array[1536])::extensions.vector, 'text-embedding-3-small');
+
+-- ---------------------------------------------------------------------------------------------
+-- select
+-- ---------------------------------------------------------------------------------------------
+select tests.authenticate_as('mem_owner');
+select set_eq($$select id from public.memories$$, array['e1000000-0000-4000-8000-000000000001']::uuid[],
+  'select: the owner sees exactly their memories');
+
+select tests.authenticate_as('stranger');
+select set_eq($$select id from public.memories$$, array['e1000000-0000-4000-8000-000000000009']::uuid[],
+  'select: another user sees only their own memories');
+
+select tests.clear_authentication();
+select throws_ok($$select id from public.memories$$, '42501', null, 'select: anon has no privilege');
+
+select tests.authenticate_as_service_role();
+select results_eq($$select count(*)::int from public.memories
+  where id in ('e1000000-0000-4000-8000-000000000001', 'e1000000-0000-4000-8000-000000000009')$$,
+  array[2], 'select: service_role sees every memory');
+
+-- ---------------------------------------------------------------------------------------------
+-- insert
+-- ---------------------------------------------------------------------------------------------
+select tests.authenticate_as('mem_owner');
+select lives_ok($$insert into public.memories (id, user_id, content, content_hash, embedding, embedding_model)
+  values ('e1000000-0000-4000-8000-000000000002', tests.get_supabase_uid('mem_owner'), 'Vegetarian',
+          encode(sha256('Vegetarian'), 'hex'), array_fill(0.03::real, array[1536])::extensions.vector, 'local')$$,
+  'insert: the owner adds a memory');
+
+select tests.authenticate_as('stranger');
+select throws_ok($$insert into public.memories (user_id, content, content_hash, embedding, embedding_model)
+  values (tests.get_supabase_uid('mem_owner'), 'Planted', encode(sha256('Planted'), 'hex'),
+          array_fill(0.03::real, array[1536])::extensions.vector, 'local')$$,
+  '42501', null, 'insert: another user cannot write a memory naming the owner');
+
+select tests.clear_authentication();
+select throws_ok($$insert into public.memories (user_id, content, content_hash, embedding, embedding_model)
+  values (tests.get_supabase_uid('mem_owner'), 'Anon', encode(sha256('Anon'), 'hex'),
+          array_fill(0.03::real, array[1536])::extensions.vector, 'local')$$,
+  '42501', null, 'insert: anon has no privilege');
+
+select tests.authenticate_as_service_role();
+select lives_ok($$insert into public.memories (id, user_id, content, content_hash, embedding, embedding_model)
+  values ('e1000000-0000-4000-8000-000000000003', tests.get_supabase_uid('mem_owner'), 'Travels with a dog',
+          encode(sha256('Travels with a dog'), 'hex'), array_fill(0.04::real, array[1536])::extensions.vector, 'local')$$,
+  'insert: service_role adds a memory for any user');
+
+-- ---------------------------------------------------------------------------------------------
+-- update
+-- ---------------------------------------------------------------------------------------------
+select tests.authenticate_as('mem_owner');
+select results_eq($$update public.memories set importance = 0.9
+  where id = 'e1000000-0000-4000-8000-000000000001' returning 1$$, array[1],
+  'update: the owner updates their memory');
+
+select throws_ok($$update public.memories set user_id = tests.get_supabase_uid('stranger')
+  where id = 'e1000000-0000-4000-8000-000000000001'$$, '42501', null,
+  'update: the owner cannot hand a memory to another user');
+
+select tests.authenticate_as('stranger');
+select is_empty($$update public.memories set importance = 0
+  where id = 'e1000000-0000-4000-8000-000000000001' returning 1$$,
+  'update: another user updates nothing');
+
+select tests.clear_authentication();
+select throws_ok($$update public.memories set importance = 0$$, '42501', null, 'update: anon has no privilege');
+
+select tests.authenticate_as_service_role();
+select results_eq($$update public.memories set expires_at = now() + interval '30 days'
+  where id = 'e1000000-0000-4000-8000-000000000009' returning 1$$, array[1],
+  'update: service_role updates any memory');
+
+select results_eq($$select importance from public.memories where id = 'e1000000-0000-4000-8000-000000000001'$$,
+  array[0.9::real], 'update: the stranger''s update left the owner''s memory unchanged');
+
+-- ---------------------------------------------------------------------------------------------
+-- dedup, generated tsvector, vector recall, constraints (as the owner)
+-- ---------------------------------------------------------------------------------------------
+select tests.authenticate_as('mem_owner');
+select throws_ok($$insert into public.memories (user_id, content, content_hash, embedding, embedding_model)
+  values (tests.get_supabase_uid('mem_owner'), 'Prefers aisle seats on long flights',
+          encode(sha256('Prefers aisle seats on long flights'), 'hex'),
+          array_fill(0.01::real, array[1536])::extensions.vector, 'local')$$,
+  '23505', null, 'dedup: the same content hash is stored once per user');
+
+select results_eq($$select content_tsv @@ to_tsquery('english', 'aisle & flight') from public.memories
+  where id = 'e1000000-0000-4000-8000-000000000001'$$, array[true],
+  'content_tsv: the stored tsvector is generated from content');
+
+select results_eq($$select id from public.memories
+  order by embedding operator(extensions.<=>) array_fill(0.01::real, array[1536])::extensions.vector limit 1$$,
+  array['e1000000-0000-4000-8000-000000000001'::uuid],
+  'recall: cosine ordering returns the owner''s nearest memory, never another user''s');
+
+select throws_ok($$insert into public.memories (user_id, content, content_hash, embedding, embedding_model)
+  values (tests.get_supabase_uid('mem_owner'), 'x', 'not-a-hash', array_fill(0.01::real, array[1536])::extensions.vector, 'local')$$,
+  '23514', null, 'check: content_hash is sha256 hex');
+select throws_ok($$insert into public.memories (user_id, content, content_hash, embedding, embedding_model)
+  values (tests.get_supabase_uid('mem_owner'), '', encode(sha256(''), 'hex'), array_fill(0.01::real, array[1536])::extensions.vector, 'local')$$,
+  '23514', null, 'check: content is not empty');
+select throws_ok($$update public.memories set importance = 1.5 where id = 'e1000000-0000-4000-8000-000000000001'$$,
+  '23514', null, 'check: importance is between 0 and 1');
+select throws_ok($$update public.memories set memory_type = 'gossip' where id = 'e1000000-0000-4000-8000-000000000001'$$,
+  '23514', null, 'check: memory_type is one of the enumerated values');
+select throws_ok($$insert into public.memories (user_id, content, content_hash, embedding, embedding_model)
+  values (tests.get_supabase_uid('mem_owner'), 'short', encode(sha256('short'), 'hex'), '[1,2,3]'::extensions.vector, 'local')$$,
+  '22000', null, 'check: the embedding has 1536 dimensions');
+
+-- ---------------------------------------------------------------------------------------------
+-- delete
+-- ---------------------------------------------------------------------------------------------
+select tests.authenticate_as('stranger');
+select is_empty($$delete from public.memories where id = 'e1000000-0000-4000-8000-000000000001' returning 1$$,
+  'delete: another user deletes nothing');
+
+select tests.clear_authentication();
+select throws_ok($$delete from public.memories$$, '42501', null, 'delete: anon has no privilege');
+
+select tests.authenticate_as('mem_owner');
+select results_eq($$delete from public.memories where id = 'e1000000-0000-4000-8000-000000000002' returning 1$$,
+  array[1], 'delete: the owner forgets a memory');
+
+select tests.authenticate_as_service_role();
+select results_eq($$delete from public.memories where id = 'e1000000-0000-4000-8000-000000000009' returning 1$$,
+  array[1], 'delete: service_role deletes any memory');
+
+-- ---------------------------------------------------------------------------------------------
+-- recall indexes
+-- ---------------------------------------------------------------------------------------------
+select is(
+  (select count(*)::int from pg_catalog.pg_indexes
+    where schemaname = 'public' and tablename = 'memories'
+      and indexdef ilike '%using hnsw (embedding extensions.vector_cosine_ops)%'
+      and indexdef ilike '%m=''16''%' and indexdef ilike '%ef_construction=''200''%'),
+  1, 'index: memories has an HNSW cosine index on embedding with m = 16, ef_construction = 200');
+
+select is(
+  (select count(*)::int from pg_catalog.pg_indexes
+    where schemaname = 'public' and tablename = 'memories' and indexdef ilike '%using gin (content_tsv)%'),
+  1, 'index: memories has a GIN index on content_tsv');
+
+select is(
+  (select count(*)::int from pg_catalog.pg_indexes
+    where schemaname = 'public' and tablename = 'memories' and indexdef ilike '%using gin (metadata jsonb_path_ops)%'),
+  1, 'index: memories has a GIN jsonb_path_ops index on metadata');
+
+select ok(
+  exists (select 1 from pg_catalog.pg_indexes
+           where schemaname = 'public' and tablename = 'memories' and indexdef ilike '%(user_id%'),
+  'index: memories has an index led by user_id (the policy column)');
+
+select * from finish();
+rollback;

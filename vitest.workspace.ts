@@ -1,0 +1,15 @@
+import type { TestProjectInlineConfiguration } from 'vitest/config'
+
+/**
+ * The test projects. `vitest.config.ts` passes this list to `test.projects` (the `workspace`
+ * file format itself is gone since Vitest 4; the list keeps its name).
+ */
+const source = { resolve: { conditions: ['@tripsage/source'] }, ssr: { resolve: { conditions: ['@tripsage/source'] } } }
+
+export const projects: TestProjectInlineConfiguration[] = [
+  { ...source, test: { name: 'core', root: './packages/core', include: ['src/**/*.test.ts'] } },
+  { ...source, test: { name: 'jobs', root: './packages/jobs', include: ['src/**/*.test.ts'] } },
+  { ...source, test: { name: 'testing', root: './packages/testing', include: ['src/**/*.test.ts'] } },
+  { ...source, test: { name: 'db', root: './supabase', include: ['tests/**/*.test.ts'] } },
+  { ...source, test: { name: 'repo', root: '.', include: ['scripts/**/*.test.ts', 'examples/*/test/**/*.test.ts'] } },
+]
