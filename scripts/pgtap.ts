@@ -15,7 +15,7 @@ for (const { name, result } of files) {
   if (result.planned !== result.assertions.length) {
     console.log(`    # planned ${result.planned ?? 'nothing'} but ran ${result.assertions.length}`)
   }
-  for (const a of result.assertions) (a.ok || a.skipped ? passed++ : failed++)
+  for (const a of result.assertions) a.ok || a.skipped ? passed++ : failed++
   console.log(`${result.passed ? 'ok' : 'not ok'} - ${name}`)
 }
 console.log(`\npgTAP: ${passed} passed, ${failed} failed in ${files.length} files`)

@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup'
 export default defineConfig({
   entry: { index: 'src/index.ts', embedded: 'src/embedded.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  // kysely-supabase is a build-time helper (its peer is the Supabase CLI): inline its types.
+  dts: { resolve: ['kysely-supabase'] },
   sourcemap: true,
   clean: true,
   target: 'es2023',

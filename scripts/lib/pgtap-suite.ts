@@ -22,6 +22,10 @@ export async function runPgTapSuite(root: string): Promise<{ name: string; resul
     await database.pglite.exec('create extension if not exists pgtap with schema extensions')
     const out: { name: string; result: TapFileResult }[] = []
     for (const file of pgTapFiles(root)) {
+      // pg_prove gives every file a new session; PGlite has one, so reset it between files
+      // (pgTAP keeps its plan in temp tables). As on Supabase, `extensions` is on the search path.
+      await database.pglite.exec('discard all')
+      await database.pglite.exec('set search_path to "$user", public, extensions')
       out.push({ name: file.name, result: await runPgTap(database.pglite, file.sql) })
     }
     return out

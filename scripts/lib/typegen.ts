@@ -40,7 +40,9 @@ export async function generateDatabaseTypes(): Promise<string> {
         err += d
       })
       child.on('error', reject)
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`postgres-meta typegen exited ${code}: ${err}`))))
+      child.on('close', (code) =>
+        code === 0 ? resolve(out) : reject(new Error(`postgres-meta typegen exited ${code}: ${err}`)),
+      )
     })
     return `${output.trimEnd()}\n`
   } finally {

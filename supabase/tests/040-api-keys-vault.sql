@@ -69,7 +69,7 @@ select is(
     where s.secret like '%sk-alice%' or s.secret like '%sk-bob%'),
   0, 'vault: no stored ciphertext contains a plaintext key');
 select is(
-  (select count(*)::int from public.api_keys k where k::text like '%sk-%'),
+  (select count(*)::int from public.api_keys k where k::text like '%sk-alice%' or k::text like '%sk-bob%'),
   0, 'api_keys: the metadata rows never contain a key');
 select is(
   (select k.last_used from public.api_keys k

@@ -9,7 +9,8 @@ import { createTestUser } from '@tripsage/testing'
 import { sql } from 'kysely'
 
 const started = performance.now()
-const lap = (label: string, since: number) => console.log(`  ${label.padEnd(44)} ${(performance.now() - since).toFixed(0).padStart(5)} ms`)
+const lap = (label: string, since: number) =>
+  console.log(`  ${label.padEnd(44)} ${(performance.now() - since).toFixed(0).padStart(5)} ms`)
 
 console.log('TripSage quickstart (embedded: PGlite + pgvector)\n')
 let t = performance.now()
@@ -30,7 +31,13 @@ try {
   const trip = await asAlice.transaction(async ({ db: tx }) => {
     const row = await tx
       .insertInto('trips')
-      .values({ user_id: alice.id, name: 'Lisbon in spring', destination: 'Lisbon', start_date: '2027-04-10', end_date: '2027-04-17' })
+      .values({
+        user_id: alice.id,
+        name: 'Lisbon in spring',
+        destination: 'Lisbon',
+        start_date: '2027-04-10',
+        end_date: '2027-04-17',
+      })
       .returning(['id', 'name'])
       .executeTakeFirstOrThrow()
     return row
@@ -60,7 +67,9 @@ try {
     if (TripSageError.isInstance(error)) console.log(`  bad claims are refused: ${error.code} — ${error.message}`)
   }
 
-  const who = await asAlice.transaction(({ db: tx }) => sql<{ uid: string }>`select auth.uid()::text as uid`.execute(tx))
+  const who = await asAlice.transaction(({ db: tx }) =>
+    sql<{ uid: string }>`select auth.uid()::text as uid`.execute(tx),
+  )
   console.log(`  inside alice's scope auth.uid() = ${who.rows[0]?.uid === alice.id ? 'alice' : 'someone else?!'}`)
 } finally {
   await close()

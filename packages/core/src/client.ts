@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
-import { bindScope, createServiceScope, createUserScope, type Scope, type ScopedTransaction } from './db/scope.js'
 import type { TripSageDatabase } from './db/schema.js'
+import { bindScope, createServiceScope, createUserScope, type Scope, type ScopedTransaction } from './db/scope.js'
 
 /** The ports {@link createTripSage} wires together. Only `db` is required. */
 export interface TripSageOptions {

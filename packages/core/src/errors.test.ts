@@ -15,7 +15,10 @@ describe('TripSageError', () => {
   })
 
   it('serialises to JSON without a stack or cause', () => {
-    const error = new TripSageError('conflict', 'Duplicate', { cause: new Error('secret row data'), details: { sqlState: '23505' } })
+    const error = new TripSageError('conflict', 'Duplicate', {
+      cause: new Error('secret row data'),
+      details: { sqlState: '23505' },
+    })
     expect(JSON.parse(JSON.stringify(error))).toEqual({
       name: 'TripSageError',
       code: 'conflict',

@@ -58,7 +58,12 @@ export class TripSageError extends Error {
 
   /** A JSON form that is safe to log or return to a client. */
   toJSON(): { name: string; code: TripSageErrorCode; message: string; details?: Record<string, unknown> } {
-    return { name: this.name, code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) }
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+    }
   }
 }
 

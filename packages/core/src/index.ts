@@ -3,13 +3,27 @@
  *
  * @packageDocumentation
  */
-export { createTripSage, type ServiceClient, type TripSage, type TripSageOptions, type UserClient, type UserTransaction } from './client.js'
+export {
+  createTripSage,
+  type ServiceClient,
+  type TripSage,
+  type TripSageOptions,
+  type UserClient,
+  type UserTransaction,
+} from './client.js'
 export { type DatabaseErrorInfo, databaseErrorInfo, toTripSageError } from './db/database-error.js'
-export { bundledMigrations, bundledPlatform, type Migration, type MigrateOptions, type MigrateResult, migrate } from './db/migrate.js'
+export {
+  bundledMigrations,
+  bundledPlatform,
+  type MigrateOptions,
+  type MigrateResult,
+  type Migration,
+  migrate,
+} from './db/migrate.js'
 export { applyPlatform } from './db/platform.js'
 export type { Database, TripSageDatabase, VectorColumn } from './db/schema.js'
 export { parseUserClaims, type Scope, type ScopedTransaction, UserClaims } from './db/scope.js'
-export { splitSqlStatements } from './db/sql-statements.js'
+export type { SqlFile } from './db/sql-bundle.generated.js'
 export {
   ConflictError,
   ForbiddenError,
@@ -21,3 +35,4 @@ export {
   UnavailableError,
   ValidationError,
 } from './errors.js'
+export type { Page } from './pagination.js'

@@ -5,6 +5,6 @@
  */
 export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './database.js'
 export { platformAndMigrationsFingerprint } from './fingerprint.js'
-export { createTestUser, type TestUser, type TestUserOptions, userClaims } from './users.js'
 export { parseTap, runPgTap, type ScriptRunner, type TapAssertion, type TapFileResult } from './pgtap.js'
 export { type PostgresServer, startPostgresServer } from './postgres-server.js'
+export { createTestUser, type TestUser, type TestUserOptions, userClaims } from './users.js'

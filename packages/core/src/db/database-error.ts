@@ -33,7 +33,8 @@ export function databaseErrorInfo(error: unknown): DatabaseErrorInfo | null {
 }
 
 /** Network-level failures of a driver (no SQLSTATE) that mean "the database is not reachable". */
-const connectionFailure = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connection timeout|PGlite is closed/i
+const connectionFailure =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connection timeout|PGlite is closed/i
 
 /**
  * Maps a database failure to a {@link TripSageError} without leaking row data.

@@ -38,7 +38,9 @@ describe('migrate against history', () => {
 
   it('refuses to run when an applied file changed, naming the file', async () => {
     const migrations = bundledMigrations()
-    const edited = migrations.map((m, i) => (i === 1 ? { ...m, sql: `${m.sql}\ncomment on schema public is 'edited';` } : m))
+    const edited = migrations.map((m, i) =>
+      i === 1 ? { ...m, sql: `${m.sql}\ncomment on schema public is 'edited';` } : m,
+    )
     const error = await migrate(database.db, { migrations: edited }).catch((e: unknown) => e)
     expect(TripSageError.isInstance(error)).toBe(true)
     expect((error as TripSageError).code).toBe('conflict')
@@ -53,10 +55,16 @@ describe('migrate against history', () => {
       sql: 'create table public.migrate_probe_broken (id int);\nselect * from public.no_such_table;',
     }
     const later = { version: '29990103000000', name: 'later', sql: 'create table public.migrate_probe_later (id int);' }
-    const error = await migrate(database.db, { migrations: [...bundledMigrations(), good, broken, later] }).catch((e: unknown) => e)
+    const error = await migrate(database.db, { migrations: [...bundledMigrations(), good, broken, later] }).catch(
+      (e: unknown) => e,
+    )
     expect(TripSageError.isInstance(error)).toBe(true)
     expect((error as Error).message).toContain('29990102000000_broken.sql')
-    expect((error as TripSageError).details).toMatchObject({ file: '29990102000000_broken.sql', statement: 2, sqlState: '42P01' })
+    expect((error as TripSageError).details).toMatchObject({
+      file: '29990102000000_broken.sql',
+      statement: 2,
+      sqlState: '42P01',
+    })
 
     const tables = await sql<{ name: string | null }>`
       select to_regclass('public.migrate_probe_good')::text as name

@@ -62,9 +62,11 @@ export async function migrate(db: Kysely<any>, options: MigrateOptions = {}): Pr
   const migrations = [...(options.migrations ?? bundledMigrations())].sort((a, b) => a.version.localeCompare(b.version))
   await ensureHistoryTable(db)
   const applied = new Map(
-    (await sql<{ version: string; statements: string[] | null }>`
+    (
+      await sql<{ version: string; statements: string[] | null }>`
       select version, statements from supabase_migrations.schema_migrations
-    `.execute(db)).rows.map((row) => [row.version, row.statements ?? []]),
+    `.execute(db)
+    ).rows.map((row) => [row.version, row.statements ?? []]),
   )
   for (const migration of migrations) {
     const recorded = applied.get(migration.version)
@@ -124,7 +126,11 @@ function assertUnchanged(migration: Migration, recorded: string[]): void {
  * Runs statements one by one inside the caller's transaction; a failure names the file and the
  * statement's position, never the SQL or its values.
  */
-export async function runStatements(trx: Transaction<any> | Kysely<any>, statements: string[], file: string): Promise<void> {
+export async function runStatements(
+  trx: Transaction<any> | Kysely<any>,
+  statements: string[],
+  file: string,
+): Promise<void> {
   for (const [index, statement] of statements.entries()) {
     try {
       await sql.raw(statement).execute(trx)

@@ -18,7 +18,9 @@ export async function applyPlatform(db: Kysely<any>): Promise<string[]> {
     db,
   )
   const done = new Set(
-    (await sql<{ name: string }>`select name from supabase_migrations.platform_files`.execute(db)).rows.map((r) => r.name),
+    (await sql<{ name: string }>`select name from supabase_migrations.platform_files`.execute(db)).rows.map(
+      (r) => r.name,
+    ),
   )
   const applied: string[] = []
   for (const file of platformFiles) {

@@ -18,7 +18,9 @@ type Kyselified = KyselifyDatabase<Database>
  * (`database.types.ts`, via `kysely-supabase`), with vector columns typed as `number[]`.
  */
 export type TripSageDatabase = {
-  [T in keyof Kyselified]: T extends VectorTables ? Omit<Kyselified[T], 'embedding'> & { embedding: VectorColumn } : Kyselified[T]
+  [T in keyof Kyselified]: T extends VectorTables
+    ? Omit<Kyselified[T], 'embedding'> & { embedding: VectorColumn }
+    : Kyselified[T]
 }
 
 /** The generated Supabase `Database` type (same shape as `supabase gen types typescript`). */

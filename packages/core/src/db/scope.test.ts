@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { createTestDatabase, createTestUser, startPostgresServer, type PostgresServer, type TestDatabase } from '@tripsage/testing'
+import {
+  createTestDatabase,
+  createTestUser,
+  type PostgresServer,
+  startPostgresServer,
+  type TestDatabase,
+} from '@tripsage/testing'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -31,7 +37,9 @@ describe('forUser claims', () => {
 
   it('accepts Supabase access-token claims', () => {
     const sub = randomUUID()
-    expect(tripsage.forUser({ sub, role: 'authenticated', aud: 'authenticated', email: 'a@example.test' }).userId).toBe(sub)
+    expect(tripsage.forUser({ sub, role: 'authenticated', aud: 'authenticated', email: 'a@example.test' }).userId).toBe(
+      sub,
+    )
   })
 })
 
@@ -84,11 +92,16 @@ describe('scopes on PostgreSQL through pg with a pool of two connections', () =>
     pool = new pg.Pool({ connectionString: server.url, max: 2 })
     db = new Kysely<TripSageDatabase>({ dialect: new PostgresDialect({ pool }) })
     await applyPlatform(db)
-    for (const id of users) await sql`insert into auth.users (id, email) values (${id}, ${`${id}@example.test`})`.execute(db)
+    for (const id of users)
+      await sql`insert into auth.users (id, email) values (${id}, ${`${id}@example.test`})`.execute(db)
     // A small RLS table standing in for the real schema (this server has no pgvector).
-    await sql`create table public.notes (id uuid primary key default gen_random_uuid(), user_id uuid not null references auth.users (id), body text not null)`.execute(db)
+    await sql`create table public.notes (id uuid primary key default gen_random_uuid(), user_id uuid not null references auth.users (id), body text not null)`.execute(
+      db,
+    )
     await sql`alter table public.notes enable row level security`.execute(db)
-    await sql`create policy notes_all_owner on public.notes to authenticated using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()))`.execute(db)
+    await sql`create policy notes_all_owner on public.notes to authenticated using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()))`.execute(
+      db,
+    )
     await sql`grant all on public.notes to authenticated`.execute(db)
   }, 120_000)
 
@@ -103,7 +116,9 @@ describe('scopes on PostgreSQL through pg with a pool of two connections', () =>
     try {
       return await Promise.all(
         clients.map(async (c) => {
-          const r = await c.query(`select current_user as role, current_setting('request.jwt.claims', true) as claims, auth.uid() as uid`)
+          const r = await c.query(
+            `select current_user as role, current_setting('request.jwt.claims', true) as claims, auth.uid() as uid`,
+          )
           const row = r.rows[0]
           // A connection that never ran a scope has no claims setting at all (null); one that did has ''.
           return { ...row, claims: row.claims ?? '' }
@@ -127,9 +142,9 @@ describe('scopes on PostgreSQL through pg with a pool of two connections', () =>
     )
     await Promise.all(writes)
     for (const id of users) {
-      const seen = await tripsage.forUser({ sub: id }).transaction(({ db: trx }) =>
-        sql<{ user_id: string }>`select user_id from public.notes`.execute(trx),
-      )
+      const seen = await tripsage
+        .forUser({ sub: id })
+        .transaction(({ db: trx }) => sql<{ user_id: string }>`select user_id from public.notes`.execute(trx))
       expect(seen.rows).toHaveLength(5)
       expect(seen.rows.every((r) => r.user_id === id)).toBe(true)
     }
@@ -155,7 +170,9 @@ describe('scopes on PostgreSQL through pg with a pool of two connections', () =>
       { role: 'postgres', claims: '', uid: null },
       { role: 'postgres', claims: '', uid: null },
     ])
-    const outside = await sql<{ n: number }>`select count(*)::int as n from public.notes where body = 'not mine'`.execute(db)
+    const outside = await sql<{
+      n: number
+    }>`select count(*)::int as n from public.notes where body = 'not mine'`.execute(db)
     expect(outside.rows[0]?.n).toBe(0)
   })
 })

@@ -15,7 +15,7 @@ describe('splitSqlStatements', () => {
       'select "we;ird" from x;',
       "select E'\\';x';",
       'create function f() returns int language plpgsql as $fn$ begin perform 1; return 2; end $fn$;',
-      'do $$ begin raise notice \'a;\'; end $$;',
+      "do $$ begin raise notice 'a;'; end $$;",
       '/* outer /* nested; */ still; */ select 3;',
     ].join('\n')
     const statements = splitSqlStatements(script)
