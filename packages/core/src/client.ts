@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely'
 import type { TripSageDatabase } from './db/schema.js'
 import { bindScope, createServiceScope, createUserScope, type Scope, type ScopedTransaction } from './db/scope.js'
+import {
+  createServiceRepositories,
+  createUserRepositories,
+  type ServiceRepositories,
+  type UserRepositories,
+} from './repositories.js'
 
 /** The ports {@link createTripSage} wires together. Only `db` is required. */
 export interface TripSageOptions {
@@ -8,8 +14,8 @@ export interface TripSageOptions {
   db: Kysely<TripSageDatabase>
 }
 
-/** What a user-scoped transaction callback receives. */
-export interface UserTransaction {
+/** What a user-scoped transaction callback receives: the same repositories, bound to one transaction. */
+export type UserTransaction = UserRepositories & {
   /** The Kysely transaction, running as the user (RLS applies): an escape hatch for custom SQL. */
   readonly db: ScopedTransaction
   /** The scope bound to this transaction. */
@@ -17,7 +23,7 @@ export interface UserTransaction {
 }
 
 /** Calls made as one end user; Postgres RLS decides what they see and change. */
-export interface UserClient {
+export type UserClient = UserRepositories & {
   /** The user's id (`claims.sub`). */
   readonly userId: string
   /** The scope every call of this client runs in. */
@@ -26,12 +32,20 @@ export interface UserClient {
   transaction<T>(fn: (tx: UserTransaction) => Promise<T>): Promise<T>
 }
 
+/** What a service-scoped transaction callback receives. */
+export type ServiceTransaction = ServiceRepositories & {
+  /** The Kysely transaction, running as `service_role`. */
+  readonly db: ScopedTransaction
+  /** The scope bound to this transaction. */
+  readonly scope: Scope
+}
+
 /** Calls made as `service_role` (bypasses RLS): for jobs and admin paths that check ownership themselves. */
-export interface ServiceClient {
+export type ServiceClient = ServiceRepositories & {
   /** The service scope. */
   readonly scope: Scope
   /** Runs `fn` in one transaction as `service_role`. */
-  transaction<T>(fn: (tx: { readonly db: ScopedTransaction; readonly scope: Scope }) => Promise<T>): Promise<T>
+  transaction<T>(fn: (tx: ServiceTransaction) => Promise<T>): Promise<T>
 }
 
 /** The SDK entry point returned by {@link createTripSage}. */
@@ -55,21 +69,31 @@ export interface TripSage {
  * const me = tripsage.forUser(claims)
  */
 export function createTripSage(options: TripSageOptions): TripSage {
-  const { db } = options
-  const serviceScope = createServiceScope(db)
+  const serviceScope = createServiceScope(options.db)
+  const service: ServiceClient = {
+    ...createServiceRepositories(serviceScope, options),
+    scope: serviceScope,
+    transaction: (fn) =>
+      serviceScope.run((trx) => {
+        const bound = bindScope(serviceScope, trx)
+        return fn({ ...createServiceRepositories(bound, options), db: trx, scope: bound })
+      }),
+  }
   return {
-    db,
+    db: options.db,
     forUser(claims) {
-      const scope = createUserScope(db, claims)
+      const scope = createUserScope(options.db, claims)
       return {
+        ...createUserRepositories(scope, options),
         userId: scope.userId as string,
         scope,
-        transaction: (fn) => scope.run((trx) => fn({ db: trx, scope: bindScope(scope, trx) })),
+        transaction: (fn) =>
+          scope.run((trx) => {
+            const bound = bindScope(scope, trx)
+            return fn({ ...createUserRepositories(bound, options), db: trx, scope: bound })
+          }),
       }
     },
-    service: {
-      scope: serviceScope,
-      transaction: (fn) => serviceScope.run((trx) => fn({ db: trx, scope: bindScope(serviceScope, trx) })),
-    },
+    service,
   }
 }

@@ -6,6 +6,7 @@
 export {
   createTripSage,
   type ServiceClient,
+  type ServiceTransaction,
   type TripSage,
   type TripSageOptions,
   type UserClient,
