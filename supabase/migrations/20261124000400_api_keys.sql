@@ -43,8 +43,9 @@ create policy api_keys_select_owner on public.api_keys
 
 -- ---------------------------------------------------------------------------------------------
 -- Vault RPCs. SECURITY DEFINER (they need Vault), EXECUTE only for service_role, and they refuse
--- any caller whose JWT role is not service_role (or who is not the service_role database role).
--- Keys are never logged or echoed in errors.
+-- any caller whose JWT role is not service_role and who is not the service_role database role
+-- (inside a SECURITY DEFINER function current_user is the owner, so the caller's role is read from
+-- the `role` setting). Keys are never logged or echoed in errors.
 -- ---------------------------------------------------------------------------------------------
 
 create or replace function private.insert_user_api_key(p_user_id uuid, p_service text, p_api_key text)

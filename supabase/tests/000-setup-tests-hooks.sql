@@ -7,6 +7,10 @@
 -- The helpers mirror basejump's supabase_test_helpers (same names and call shapes), rewritten with
 -- `search_path = ''` and schema-qualified bodies.
 
+-- One explicit, committed transaction: an embedded runner sends the whole file as one multi-statement
+-- query, where a later BEGIN … ROLLBACK would otherwise take these statements down with it.
+begin;
+
 create schema if not exists extensions;
 -- On Supabase pgTAP lives in `extensions`; an embedded runner may already have created it elsewhere,
 -- in which case this is a no-op.
@@ -186,6 +190,11 @@ $$;
 revoke all on all functions in schema tests from public;
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
+commit;
+
+-- The assertion runs in its own rolled-back transaction: pgTAP keeps its plan in temp tables, and an
+-- embedded runner executes every file in one session (pg_prove opens one per file).
+begin;
 select plan(1);
 select ok(
   to_regprocedure('tests.get_supabase_uid(text)') is not null
@@ -194,3 +203,4 @@ select ok(
   'the tests schema and its helpers are installed'
 );
 select * from finish();
+rollback;

@@ -56,8 +56,8 @@ select table_privs_are('public', 'search_activities', 'anon', array[]::text[], '
 -- ---------------------------------------------------------------------------------------------
 select is_empty($$
   select c.relname::text from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-   where n.nspname = 'public' and c.relkind = 'S'
-     and pg_catalog.has_sequence_privilege('anon', c.oid, 'USAGE,SELECT,UPDATE')$$,
+   where n.nspname = 'public'
+     and case when c.relkind = 'S' then pg_catalog.has_sequence_privilege('anon', c.oid, 'USAGE,SELECT,UPDATE') else false end$$,
   'anon has no privilege on any sequence in public');
 select is_empty($$
   select c.relname::text from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
@@ -78,7 +78,7 @@ select is_empty($$
   select schemaname || '.' || tablename || '.' || policyname from pg_catalog.pg_policies
    where schemaname in ('public', 'storage', 'realtime')
      and pg_catalog.regexp_count(coalesce(qual, '') || ' ' || coalesce(with_check, ''), 'auth\.(uid|jwt|role)\(\)')
-      <> pg_catalog.regexp_count(coalesce(qual, '') || ' ' || coalesce(with_check, ''), 'SELECT auth\.(uid|jwt|role)\(\)')$$,
+      <> pg_catalog.regexp_count(coalesce(qual, '') || ' ' || coalesce(with_check, ''), 'SELECT \(?auth\.(uid|jwt|role)\(\)')$$,
   'every auth.uid() / auth.jwt() / auth.role() call in a policy is wrapped in (select …) for an initPlan');
 select is_empty($$
   select p.tablename || '.' || p.policyname from pg_catalog.pg_policies p

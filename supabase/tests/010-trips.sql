@@ -171,6 +171,10 @@ select results_eq($$update public.trips set user_id = tests.get_supabase_uid('tr
   $$select tests.get_supabase_uid('trip_viewer')$$,
   'frozen: service_role may transfer a trip');
 
+select throws_ok($$update public.trips set user_id = tests.get_supabase_uid('trip_editor')
+  where id = 'a1000000-0000-4000-8000-000000000001'$$, '23514', null,
+  'frozen: not even service_role can transfer a trip to one of its collaborators');
+
 -- ---------------------------------------------------------------------------------------------
 -- constraints (as the owner, so only the CHECK can refuse)
 -- ---------------------------------------------------------------------------------------------

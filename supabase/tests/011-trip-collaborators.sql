@@ -6,7 +6,7 @@
 -- (viewer), target_1 and target_2 (viewer). Trip a1…12 (c_owner) has no collaborators.
 -- Trip a1…13 (c_owner) is used for revocation: leaver_viewer (viewer), leaver_editor (editor).
 begin;
-select plan(53);
+select plan(54);
 
 select tests.create_supabase_user('c_owner');
 select tests.create_supabase_user('c_admin');
@@ -89,6 +89,10 @@ select throws_ok($$insert into public.trip_collaborators (trip_id, user_id, role
   values ('a1000000-0000-4000-8000-000000000011', tests.get_supabase_uid('newbie_3'), 'admin')$$,
   '42501', null, 'insert: an admin cannot add another admin');
 
+select throws_ok($$insert into public.trip_collaborators (trip_id, user_id, role, invited_by)
+  values ('a1000000-0000-4000-8000-000000000011', tests.get_supabase_uid('newbie_3'), 'viewer', tests.get_supabase_uid('c_owner'))$$,
+  '42501', null, 'insert: an admin cannot record someone else as the inviter');
+
 select throws_ok($$insert into public.trip_collaborators (trip_id, user_id, role)
   values ('a1000000-0000-4000-8000-000000000012', tests.get_supabase_uid('newbie_3'), 'viewer')$$,
   '42501', null, 'insert: an admin of one trip cannot add members to another trip of the same owner');
@@ -117,6 +121,12 @@ select tests.authenticate_as_service_role();
 select lives_ok($$insert into public.trip_collaborators (trip_id, user_id, role)
   values ('a1000000-0000-4000-8000-000000000011', tests.get_supabase_uid('newbie_3'), 'viewer')$$,
   'insert: service_role adds a member');
+
+select tests.authenticate_as('c_owner');
+select results_eq($$insert into public.trip_collaborators (trip_id, user_id)
+  values ('a1000000-0000-4000-8000-000000000012', tests.get_supabase_uid('newbie_1')) returning role, invited_by$$,
+  $$values ('viewer'::text, tests.get_supabase_uid('c_owner'))$$,
+  'insert: role defaults to viewer and invited_by to the caller');
 
 -- integrity
 select tests.authenticate_as('c_owner');

@@ -61,25 +61,25 @@ select set_eq($$select id from public.accommodations where id in ('ac000000-0000
 -- ---------------------------------------------------------------------------------------------
 select tests.authenticate_as('i_owner');
 select lives_ok($$insert into public.accommodations (id, trip_id, name, check_in_date, check_out_date, price_per_night, total_price) values ('ac000000-0000-4000-8000-000000000031', 'a1000000-0000-4000-8000-000000000021', 'Hotel Avenida', '2026-05-01', '2026-05-04', 100, 300)$$,
-  'insert: the owner adds a accommodation');
+  'insert: the owner adds an accommodation');
 select tests.authenticate_as('i_admin');
 select lives_ok($$insert into public.accommodations (id, trip_id, name, check_in_date, check_out_date, price_per_night, total_price) values ('ac000000-0000-4000-8000-000000000032', 'a1000000-0000-4000-8000-000000000021', 'Hotel Avenida', '2026-05-01', '2026-05-04', 100, 300)$$,
-  'insert: an admin collaborator adds a accommodation');
+  'insert: an admin collaborator adds an accommodation');
 select tests.authenticate_as('i_editor');
 select lives_ok($$insert into public.accommodations (id, trip_id, name, check_in_date, check_out_date, price_per_night, total_price) values ('ac000000-0000-4000-8000-000000000033', 'a1000000-0000-4000-8000-000000000021', 'Hotel Avenida', '2026-05-01', '2026-05-04', 100, 300)$$,
-  'insert: an editor collaborator adds a accommodation');
+  'insert: an editor collaborator adds an accommodation');
 select tests.authenticate_as('i_viewer');
 select throws_ok($$insert into public.accommodations (trip_id, name, check_in_date, check_out_date, price_per_night, total_price) values ('a1000000-0000-4000-8000-000000000021', 'Hotel Avenida', '2026-05-01', '2026-05-04', 100, 300)$$,
-  '42501', null, 'insert: a viewer collaborator cannot add a accommodation');
+  '42501', null, 'insert: a viewer collaborator cannot add an accommodation');
 select tests.authenticate_as('stranger');
 select throws_ok($$insert into public.accommodations (trip_id, name, check_in_date, check_out_date, price_per_night, total_price) values ('a1000000-0000-4000-8000-000000000021', 'Hotel Avenida', '2026-05-01', '2026-05-04', 100, 300)$$,
-  '42501', null, 'insert: another user cannot add a accommodation to the trip');
+  '42501', null, 'insert: another user cannot add an accommodation to the trip');
 select tests.clear_authentication();
 select throws_ok($$insert into public.accommodations (trip_id, name, check_in_date, check_out_date, price_per_night, total_price) values ('a1000000-0000-4000-8000-000000000021', 'Hotel Avenida', '2026-05-01', '2026-05-04', 100, 300)$$,
   '42501', null, 'insert: anon has no privilege');
 select tests.authenticate_as_service_role();
 select lives_ok($$insert into public.accommodations (id, trip_id, name, check_in_date, check_out_date, price_per_night, total_price) values ('ac000000-0000-4000-8000-000000000034', 'a1000000-0000-4000-8000-000000000021', 'Hotel Avenida', '2026-05-01', '2026-05-04', 100, 300)$$,
-  'insert: service_role adds a accommodation to any trip');
+  'insert: service_role adds an accommodation to any trip');
 
 -- ---------------------------------------------------------------------------------------------
 -- update
@@ -110,17 +110,17 @@ select results_eq($$update public.accommodations set room_type = 'service' where
 -- ---------------------------------------------------------------------------------------------
 select tests.authenticate_as('i_editor');
 select throws_ok($$update public.accommodations set trip_id = 'a1000000-0000-4000-8000-000000000029' where id = 'ac000000-0000-4000-8000-000000000021'$$,
-  '42501', null, 'move: an editor cannot move a accommodation into another user''s trip');
+  '42501', null, 'move: an editor cannot move an accommodation into another user''s trip');
 select throws_ok($$update public.accommodations set trip_id = 'a1000000-0000-4000-8000-000000000023' where id = 'ac000000-0000-4000-8000-000000000021'$$,
-  '42501', null, 'move: an editor cannot move a accommodation into a trip they only view');
+  '42501', null, 'move: an editor cannot move an accommodation into a trip they only view');
 select tests.authenticate_as('stranger');
 select is_empty($$update public.accommodations set trip_id = 'a1000000-0000-4000-8000-000000000029' where id = 'ac000000-0000-4000-8000-000000000021' returning 1$$,
-  'move: another user cannot pull a accommodation into their own trip');
+  'move: another user cannot pull an accommodation into their own trip');
 select tests.authenticate_as('i_owner');
 select throws_ok($$update public.accommodations set trip_id = 'a1000000-0000-4000-8000-000000000029' where id = 'ac000000-0000-4000-8000-000000000021'$$,
-  '42501', null, 'move: the owner cannot push a accommodation into another user''s trip');
+  '42501', null, 'move: the owner cannot push an accommodation into another user''s trip');
 select results_eq($$update public.accommodations set trip_id = 'a1000000-0000-4000-8000-000000000022' where id = 'ac000000-0000-4000-8000-000000000031' returning trip_id$$,
-  array['a1000000-0000-4000-8000-000000000022'::uuid], 'move: the owner moves a accommodation between their own trips');
+  array['a1000000-0000-4000-8000-000000000022'::uuid], 'move: the owner moves an accommodation between their own trips');
 
 -- ---------------------------------------------------------------------------------------------
 -- delete
@@ -135,13 +135,13 @@ select tests.clear_authentication();
 select throws_ok($$delete from public.accommodations where id = 'ac000000-0000-4000-8000-000000000021'$$, '42501', null, 'delete: anon has no privilege');
 select tests.authenticate_as('i_owner');
 select results_eq($$delete from public.accommodations where id = 'ac000000-0000-4000-8000-000000000031' returning 1$$, array[1],
-  'delete: the owner deletes a accommodation');
+  'delete: the owner deletes an accommodation');
 select tests.authenticate_as('i_admin');
 select results_eq($$delete from public.accommodations where id = 'ac000000-0000-4000-8000-000000000032' returning 1$$, array[1],
-  'delete: an admin collaborator deletes a accommodation');
+  'delete: an admin collaborator deletes an accommodation');
 select tests.authenticate_as('i_editor');
 select results_eq($$delete from public.accommodations where id = 'ac000000-0000-4000-8000-000000000033' returning 1$$, array[1],
-  'delete: an editor collaborator deletes a accommodation');
+  'delete: an editor collaborator deletes an accommodation');
 select tests.authenticate_as_service_role();
 select results_eq($$delete from public.accommodations where id = 'ac000000-0000-4000-8000-000000000034' returning 1$$, array[1],
   'delete: service_role deletes any accommodation');

@@ -67,25 +67,25 @@ select set_eq($$select id from public.itinerary_items where id in ('c1000000-000
 -- ---------------------------------------------------------------------------------------------
 select tests.authenticate_as('i_owner');
 select lives_ok($$insert into public.itinerary_items (id, trip_id, title, item_type, day) values ('c1000000-0000-4000-8000-000000000031', 'a1000000-0000-4000-8000-000000000021', 'Tram 28', 'activity', '2026-05-02')$$,
-  'insert: the owner adds a itinerary item');
+  'insert: the owner adds an itinerary item');
 select tests.authenticate_as('i_admin');
 select lives_ok($$insert into public.itinerary_items (id, trip_id, title, item_type, day) values ('c1000000-0000-4000-8000-000000000032', 'a1000000-0000-4000-8000-000000000021', 'Tram 28', 'activity', '2026-05-02')$$,
-  'insert: an admin collaborator adds a itinerary item');
+  'insert: an admin collaborator adds an itinerary item');
 select tests.authenticate_as('i_editor');
 select lives_ok($$insert into public.itinerary_items (id, trip_id, title, item_type, day) values ('c1000000-0000-4000-8000-000000000033', 'a1000000-0000-4000-8000-000000000021', 'Tram 28', 'activity', '2026-05-02')$$,
-  'insert: an editor collaborator adds a itinerary item');
+  'insert: an editor collaborator adds an itinerary item');
 select tests.authenticate_as('i_viewer');
 select throws_ok($$insert into public.itinerary_items (trip_id, title, item_type, day) values ('a1000000-0000-4000-8000-000000000021', 'Tram 28', 'activity', '2026-05-02')$$,
-  '42501', null, 'insert: a viewer collaborator cannot add a itinerary item');
+  '42501', null, 'insert: a viewer collaborator cannot add an itinerary item');
 select tests.authenticate_as('stranger');
 select throws_ok($$insert into public.itinerary_items (trip_id, title, item_type, day) values ('a1000000-0000-4000-8000-000000000021', 'Tram 28', 'activity', '2026-05-02')$$,
-  '42501', null, 'insert: another user cannot add a itinerary item to the trip');
+  '42501', null, 'insert: another user cannot add an itinerary item to the trip');
 select tests.clear_authentication();
 select throws_ok($$insert into public.itinerary_items (trip_id, title, item_type, day) values ('a1000000-0000-4000-8000-000000000021', 'Tram 28', 'activity', '2026-05-02')$$,
   '42501', null, 'insert: anon has no privilege');
 select tests.authenticate_as_service_role();
 select lives_ok($$insert into public.itinerary_items (id, trip_id, title, item_type, day) values ('c1000000-0000-4000-8000-000000000034', 'a1000000-0000-4000-8000-000000000021', 'Tram 28', 'activity', '2026-05-02')$$,
-  'insert: service_role adds a itinerary item to any trip');
+  'insert: service_role adds an itinerary item to any trip');
 
 -- ---------------------------------------------------------------------------------------------
 -- update
@@ -116,17 +116,17 @@ select results_eq($$update public.itinerary_items set title = 'service' where id
 -- ---------------------------------------------------------------------------------------------
 select tests.authenticate_as('i_editor');
 select throws_ok($$update public.itinerary_items set trip_id = 'a1000000-0000-4000-8000-000000000029' where id = 'c1000000-0000-4000-8000-000000000021'$$,
-  '42501', null, 'move: an editor cannot move a itinerary item into another user''s trip');
+  '42501', null, 'move: an editor cannot move an itinerary item into another user''s trip');
 select throws_ok($$update public.itinerary_items set trip_id = 'a1000000-0000-4000-8000-000000000023' where id = 'c1000000-0000-4000-8000-000000000021'$$,
-  '42501', null, 'move: an editor cannot move a itinerary item into a trip they only view');
+  '42501', null, 'move: an editor cannot move an itinerary item into a trip they only view');
 select tests.authenticate_as('stranger');
 select is_empty($$update public.itinerary_items set trip_id = 'a1000000-0000-4000-8000-000000000029' where id = 'c1000000-0000-4000-8000-000000000021' returning 1$$,
-  'move: another user cannot pull a itinerary item into their own trip');
+  'move: another user cannot pull an itinerary item into their own trip');
 select tests.authenticate_as('i_owner');
 select throws_ok($$update public.itinerary_items set trip_id = 'a1000000-0000-4000-8000-000000000029' where id = 'c1000000-0000-4000-8000-000000000021'$$,
-  '42501', null, 'move: the owner cannot push a itinerary item into another user''s trip');
+  '42501', null, 'move: the owner cannot push an itinerary item into another user''s trip');
 select results_eq($$update public.itinerary_items set trip_id = 'a1000000-0000-4000-8000-000000000022' where id = 'c1000000-0000-4000-8000-000000000031' returning trip_id$$,
-  array['a1000000-0000-4000-8000-000000000022'::uuid], 'move: the owner moves a itinerary item between their own trips');
+  array['a1000000-0000-4000-8000-000000000022'::uuid], 'move: the owner moves an itinerary item between their own trips');
 
 -- ---------------------------------------------------------------------------------------------
 -- delete
@@ -141,13 +141,13 @@ select tests.clear_authentication();
 select throws_ok($$delete from public.itinerary_items where id = 'c1000000-0000-4000-8000-000000000021'$$, '42501', null, 'delete: anon has no privilege');
 select tests.authenticate_as('i_owner');
 select results_eq($$delete from public.itinerary_items where id = 'c1000000-0000-4000-8000-000000000031' returning 1$$, array[1],
-  'delete: the owner deletes a itinerary item');
+  'delete: the owner deletes an itinerary item');
 select tests.authenticate_as('i_admin');
 select results_eq($$delete from public.itinerary_items where id = 'c1000000-0000-4000-8000-000000000032' returning 1$$, array[1],
-  'delete: an admin collaborator deletes a itinerary item');
+  'delete: an admin collaborator deletes an itinerary item');
 select tests.authenticate_as('i_editor');
 select results_eq($$delete from public.itinerary_items where id = 'c1000000-0000-4000-8000-000000000033' returning 1$$, array[1],
-  'delete: an editor collaborator deletes a itinerary item');
+  'delete: an editor collaborator deletes an itinerary item');
 select tests.authenticate_as_service_role();
 select results_eq($$delete from public.itinerary_items where id = 'c1000000-0000-4000-8000-000000000034' returning 1$$, array[1],
   'delete: service_role deletes any itinerary item');

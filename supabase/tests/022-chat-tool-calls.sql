@@ -6,7 +6,7 @@
 -- linked), d1…82 (t_owner, no trip), d1…89 (stranger). Tool calls d3…81, d3…82, d3…89 (pending);
 -- d3…9x are rows in given states for the transition checks.
 begin;
-select plan(45);
+select plan(46);
 
 select tests.create_supabase_user('t_owner');
 select tests.create_supabase_user('t_admin');
@@ -230,6 +230,10 @@ select results_eq($$select status from public.chat_tool_calls where id in ('d300
   array['running', 'completed', 'failed'], 'status: refused transitions left the rows unchanged');
 
 select tests.authenticate_as('t_owner');
+select results_eq($$insert into public.chat_tool_calls (session_id, user_id, tool_name, status, provider_executed)
+  values ('d1000000-0000-4000-8000-000000000082', tests.get_supabase_uid('t_owner'), 'web_search', 'completed', true)
+  returning status, completed_at is not null$$,
+  $$values ('completed', true)$$, 'status: a provider-executed call may be recorded as completed (completed_at stamped)');
 select throws_ok($$insert into public.chat_tool_calls (session_id, user_id, tool_name, status)
   values ('d1000000-0000-4000-8000-000000000082', tests.get_supabase_uid('t_owner'), 'tool', 'done')$$,
   '23514', null, 'check: status is pending, running, completed or failed');

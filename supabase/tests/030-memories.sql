@@ -147,10 +147,15 @@ select results_eq($$delete from public.memories where id = 'e1000000-0000-4000-8
 -- recall indexes
 -- ---------------------------------------------------------------------------------------------
 select is(
-  (select count(*)::int from pg_catalog.pg_indexes
-    where schemaname = 'public' and tablename = 'memories'
-      and indexdef ilike '%using hnsw (embedding extensions.vector_cosine_ops)%'
-      and indexdef ilike '%m=''16''%' and indexdef ilike '%ef_construction=''200''%'),
+  (select count(*)::int
+     from pg_catalog.pg_index i
+     join pg_catalog.pg_class ic on ic.oid = i.indexrelid
+     join pg_catalog.pg_am am on am.oid = ic.relam
+     join pg_catalog.pg_opclass oc on oc.oid = i.indclass[0]
+     join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+    where i.indrelid = 'public.memories'::regclass
+      and am.amname = 'hnsw' and oc.opcname = 'vector_cosine_ops' and a.attname = 'embedding'
+      and ic.reloptions @> array['m=16', 'ef_construction=200']),
   1, 'index: memories has an HNSW cosine index on embedding with m = 16, ef_construction = 200');
 
 select is(

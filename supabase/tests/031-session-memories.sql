@@ -5,7 +5,7 @@
 -- Trip a1…71 (sm_owner; sm_viewer viewer). Sessions d1…71 (sm_owner, linked to the trip) and
 -- d1…79 (stranger). Session memories e2…71 (sm_owner, in d1…71) and e2…79 (stranger, in d1…79).
 begin;
-select plan(30);
+select plan(29);
 
 select tests.create_supabase_user('sm_owner');
 select tests.create_supabase_user('sm_viewer');
@@ -171,10 +171,15 @@ select is_empty($$select 1 from public.session_memories where session_id = 'd100
 -- recall indexes
 -- ---------------------------------------------------------------------------------------------
 select is(
-  (select count(*)::int from pg_catalog.pg_indexes
-    where schemaname = 'public' and tablename = 'session_memories'
-      and indexdef ilike '%using hnsw (embedding extensions.vector_cosine_ops)%'
-      and indexdef ilike '%m=''16''%' and indexdef ilike '%ef_construction=''200''%'),
+  (select count(*)::int
+     from pg_catalog.pg_index i
+     join pg_catalog.pg_class ic on ic.oid = i.indexrelid
+     join pg_catalog.pg_am am on am.oid = ic.relam
+     join pg_catalog.pg_opclass oc on oc.oid = i.indclass[0]
+     join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+    where i.indrelid = 'public.session_memories'::regclass
+      and am.amname = 'hnsw' and oc.opcname = 'vector_cosine_ops' and a.attname = 'embedding'
+      and ic.reloptions @> array['m=16', 'ef_construction=200']),
   1, 'index: session_memories has an HNSW cosine index on embedding with m = 16, ef_construction = 200');
 
 select is(

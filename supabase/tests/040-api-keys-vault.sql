@@ -3,7 +3,7 @@
 -- service, one secret per pair, rotation in place, delete removes row and secret, ciphertext at
 -- rest, 42501 for everybody but service_role).
 begin;
-select plan(50);
+select plan(53);
 
 select tests.create_supabase_user('key_alice');
 select tests.create_supabase_user('key_bob');
@@ -48,6 +48,8 @@ select throws_ok($$select private.insert_user_api_key(tests.get_supabase_uid('ke
   '22023', null, 'rpc: an invalid service name is refused');
 select throws_ok($$select private.insert_user_api_key(tests.get_supabase_uid('key_alice'), 'google', '  ')$$,
   '22023', null, 'rpc: an empty key is refused');
+select throws_ok($$select private.get_user_api_key(null, 'openai')$$,
+  '22023', null, 'rpc: a null user is refused');
 
 -- state as the owner of the schema (the superuser) sees it
 reset role;

@@ -6,7 +6,7 @@
 -- Messages d2…91 (fa_owner's session) and d2…99 (stranger's session).
 -- Attachments fa…01 (fa_owner, on the trip), fa…02 (fa_owner, no trip), fa…09 (stranger).
 begin;
-select plan(45);
+select plan(46);
 
 select tests.create_supabase_user('fa_owner');
 select tests.create_supabase_user('fa_admin');
@@ -139,6 +139,9 @@ select lives_ok($$insert into public.file_attachments (user_id, chat_message_id,
 select throws_ok($$insert into public.file_attachments (user_id, filename, original_filename, file_size, mime_type, file_path, virus_scan_status)
   values (tests.get_supabase_uid('fa_owner'), 'k.pdf', 'k.pdf', 1, 'application/pdf', tests.get_supabase_uid('fa_owner')::text || '/22/k.pdf', 'clean')$$,
   '42501', null, 'insert: a user cannot declare their own upload clean');
+select throws_ok($$insert into public.file_attachments (user_id, filename, original_filename, file_size, mime_type, file_path, virus_scan_result)
+  values (tests.get_supabase_uid('fa_owner'), 'k.pdf', 'k.pdf', 1, 'application/pdf', tests.get_supabase_uid('fa_owner')::text || '/22/k.pdf', '{"clean": true}')$$,
+  '42501', null, 'insert: a user cannot supply a virus scan result');
 select throws_ok($$insert into public.file_attachments (user_id, filename, original_filename, file_size, mime_type, file_path)
   values (tests.get_supabase_uid('fa_owner'), 'l.pdf', 'l.pdf', 0, 'application/pdf', tests.get_supabase_uid('fa_owner')::text || '/23/l.pdf')$$,
   '23514', null, 'check: file_size is positive');
