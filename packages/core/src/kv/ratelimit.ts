@@ -130,6 +130,8 @@ export function createRateLimiter(
   const prefix = options.prefix ?? 'tripsage:ratelimit'
   const timeoutMs = options.timeoutMs ?? 1000
   const rules = resolveRules(options.defaults === false ? {} : defaultRateLimitRules, options.rules ?? {})
+  // The clock the windows are counted on: the store's for a KvStore, Date.now for @upstash/ratelimit.
+  const now = backend.redis ? () => Date.now() : () => backend.kv.now()
   const backendCheck = backend.redis
     ? redisChecks(backend.redis, rules, prefix, options.ephemeralCache ?? false)
     : kvChecks(backend.kv, rules, prefix)
@@ -166,7 +168,7 @@ export function createRateLimiter(
       const result = await check(name, subject)
       if (result.success) return result
       if (result.reason === 'limited') {
-        const retryAfterSeconds = Math.max(1, Math.ceil((result.reset - Date.now()) / 1000))
+        const retryAfterSeconds = Math.max(1, Math.ceil((result.reset - now()) / 1000))
         throw new RateLimitedError(`Rate limit of "${name}" exceeded`, {
           details: { rule: name, limit: result.limit, reset: result.reset, retryAfterSeconds },
         })

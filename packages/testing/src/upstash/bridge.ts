@@ -231,10 +231,16 @@ function errorText(value: RespReply): string {
   return value instanceof RespError ? value.message : 'ERR transaction failed'
 }
 
-/** A RESP reply as Upstash renders it: bulk strings base64-encoded when asked, status replies as is. */
-function toJson(value: RespReply, base64: boolean): unknown {
+/**
+ * A RESP reply as Upstash renders it. With base64 encoding every string is base64 — bulk and
+ * status replies alike, since the client decodes them all — except a top-level `OK`, which the
+ * client keeps as is.
+ */
+function toJson(value: RespReply, base64: boolean, top = true): unknown {
   if (Buffer.isBuffer(value)) return base64 ? value.toString('base64') : value.toString('utf8')
-  if (Array.isArray(value)) return value.map((v) => toJson(v, base64))
+  if (typeof value === 'string')
+    return base64 && !(top && value === 'OK') ? Buffer.from(value).toString('base64') : value
+  if (Array.isArray(value)) return value.map((v) => toJson(v, base64, false))
   if (value instanceof RespError) return value.message
   return value
 }
