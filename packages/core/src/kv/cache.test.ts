@@ -1,8 +1,10 @@
 import { startUpstashBridge, type UpstashBridge } from '@tripsage/testing'
+import { Redis } from '@upstash/redis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { TripSageError } from '../errors.js'
 import { createCache } from './cache.js'
 import { randomHex, sha256Hex } from './hash.js'
+import { createIdempotency } from './idempotency.js'
 import type { KvFailureEvent } from './types.js'
 
 const isCode = (code: string) => (error: unknown) => TripSageError.isInstance(error) && error.code === code
@@ -38,6 +40,33 @@ describe('createCache on Redis', () => {
       ].sort(),
     )
     expect(keys.join()).not.toMatch(/4b1d|paris/)
+  })
+
+  it('works the same with clients that do not deserialise or base64-encode, on shared data', async () => {
+    const prefix = `cache:${randomHex(4)}`
+    const plain = new Redis({
+      url: bridge.url,
+      token: bridge.token,
+      automaticDeserialization: false,
+      responseEncoding: false,
+      enableTelemetry: false,
+    })
+    const viaDefault = createCache({ redis: bridge.redis, prefix })
+    const viaPlain = createCache({ redis: plain, prefix })
+    const values = [{ a: [1, 'x'] }, '{"looks":"like json"}', '123', 123, null, 'päivää']
+    for (const [i, value] of values.entries()) await viaDefault.set('t', `k${i}`, value, { tags: ['trips'] })
+    for (const [i, value] of values.entries()) expect(await viaPlain.get('t', `k${i}`)).toEqual(value)
+    await viaPlain.bumpTag('t', 'trips')
+    expect(await viaDefault.get('t', 'k0')).toBeUndefined()
+    await viaPlain.set('t', 'k0', 'again', { tags: ['trips'] })
+    expect(await viaDefault.get('t', 'k0', { tags: ['trips'] })).toBe('again')
+    const idemDefault = createIdempotency({ redis: bridge.redis, prefix })
+    const idemPlain = createIdempotency({ redis: plain, prefix })
+    const claim = await idemPlain.claim('job', 30)
+    expect(await idemDefault.claim('job', 30)).toEqual({ acquired: false, state: 'claimed' })
+    if (!claim.acquired) throw new Error('unreachable')
+    await idemPlain.complete('job', { n: 1 }, 60, { token: claim.token })
+    expect(await idemDefault.status('job')).toEqual({ state: 'completed', result: { n: 1 } })
   })
 
   it('needs exactly one backend', () => {

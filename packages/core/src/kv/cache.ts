@@ -1,7 +1,7 @@
 import { UnavailableError, ValidationError } from '../errors.js'
 import { settle } from './deadline.js'
-import { randomHex, sha256Hex } from './hash.js'
-import { storeOf } from './store.js'
+import { randomInteger, sha256Hex } from './hash.js'
+import { storeOf, text } from './store.js'
 import { backendOf, type KvBackend, type KvFailureEvent, report } from './types.js'
 
 /** Options of {@link createCache}, besides the backend (`redis` or `kv`). */
@@ -53,13 +53,13 @@ export interface Cache {
   bumpTag(tenant: string, tag: string): Promise<void>
 }
 
+/** What an entry holds: the value and the versions its tags had when it was written. */
 interface Envelope {
+  /** Format marker: a value without it was not written by this cache. */
+  tc: 1
   v: unknown
   t?: Record<string, string>
 }
-
-const marker = 'c1:'
-const tagMarker = 'v:'
 
 /**
  * Creates a tenant-scoped JSON cache over Upstash Redis (`redis`) or a {@link KvStore} (`kv`).
@@ -114,26 +114,33 @@ export function createCache(options: KvBackend & CacheOptions): Cache {
     }
     return seconds * 1000
   }
-  const encode = (value: unknown, tags: readonly string[], versions: readonly (string | null)[]) => {
+  const encode = (value: unknown, tags: readonly string[], versions: readonly string[]) => {
     if (value === undefined) throw new ValidationError('undefined cannot be cached; cache null instead')
-    const envelope: Envelope = { v: value }
-    if (tags.length > 0) envelope.t = Object.fromEntries(tags.map((tag, i) => [tag, versions[i] ?? '']))
+    const envelope: Envelope = { tc: 1, v: value }
+    if (tags.length > 0) envelope.t = Object.fromEntries(tags.map((tag, i) => [tag, versions[i]!]))
     let json: string | undefined
     try {
       json = JSON.stringify(envelope)
     } catch (error) {
       throw new ValidationError('The value is not JSON-serialisable', { cause: error })
     }
-    return marker + json
+    return json
   }
-  const decode = (raw: string | null | undefined): Envelope | undefined => {
-    if (typeof raw !== 'string' || !raw.startsWith(marker)) return undefined
-    try {
-      return JSON.parse(raw.slice(marker.length)) as Envelope
-    } catch {
-      return undefined
+  // Plain JSON, so @upstash/redis's automatic deserialisation parses it once (and a client
+  // without it hands back the string, parsed here).
+  const decode = (raw: unknown): Envelope | undefined => {
+    let value = raw
+    if (typeof raw === 'string') {
+      try {
+        value = JSON.parse(raw)
+      } catch {
+        return undefined
+      }
     }
+    return typeof value === 'object' && value !== null && (value as Envelope).tc === 1 ? (value as Envelope) : undefined
   }
+  /** A tag version as text: versions are integers, which a deserialising client returns as numbers. */
+  const version = (raw: unknown) => text(raw) ?? ''
   const guarded = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
     const outcome = await settle(work, timeoutMs)
     if (outcome.ok) return outcome.value
@@ -148,18 +155,19 @@ export function createCache(options: KvBackend & CacheOptions): Cache {
     tenant: string,
     key: string,
     tags: readonly string[],
-  ): Promise<{ hit: boolean; value?: unknown; versions: (string | null)[] }> => {
+  ): Promise<{ hit: boolean; value?: unknown; versions: string[] }> => {
     const [eKey, tKeys] = await Promise.all([entryKey(tenant, key), tagKeys(tenant, tags)])
-    const [raw, ...versions] = await store.mget([eKey, ...tKeys])
+    const [raw, ...rawVersions] = await store.mget([eKey, ...tKeys])
+    const versions = rawVersions.map(version)
     const envelope = decode(raw)
     if (!envelope) return { hit: false, versions }
     const recorded = envelope.t ?? {}
-    const known = new Map(tags.map((tag, i) => [tag, versions[i] ?? '']))
+    const known = new Map(tags.map((tag, i) => [tag, versions[i]!]))
     const unchecked = Object.keys(recorded).filter((tag) => !known.has(tag))
     if (unchecked.length > 0) {
       // Tagged when written but the caller did not say so: check those versions too.
       const current = await store.mget(await tagKeys(tenant, unchecked))
-      for (const [i, tag] of unchecked.entries()) known.set(tag, current[i] ?? '')
+      for (const [i, tag] of unchecked.entries()) known.set(tag, version(current[i]))
     }
     const fresh = Object.entries(recorded).every(([tag, version]) => known.get(tag) === version)
     return fresh ? { hit: true, value: envelope.v, versions } : { hit: false, versions }
@@ -193,7 +201,7 @@ export function createCache(options: KvBackend & CacheOptions): Cache {
       encode(value, [], [])
       await guarded('set', async () => {
         const [eKey, tKeys] = await Promise.all([entryKey(tenant, key), tagKeys(tenant, tags)])
-        const versions = tKeys.length > 0 ? await store.mget(tKeys) : []
+        const versions = tKeys.length > 0 ? (await store.mget(tKeys)).map(version) : []
         await store.set(eKey, encode(value, tags, versions), ms)
       })
     },
@@ -249,7 +257,7 @@ export function createCache(options: KvBackend & CacheOptions): Cache {
       await guarded('bumpTag', async () => {
         const [tKey] = await tagKeys(tenant, [tag])
         // A fresh random version, never a counter: if the version key expires, no old entry can match again.
-        await store.set(tKey!, tagMarker + randomHex(8), tagTtlMs)
+        await store.set(tKey!, String(randomInteger()), tagTtlMs)
       })
     },
   }

@@ -23,3 +23,9 @@ export function randomHex(bytes = 16): string {
   for (const byte of crypto.getRandomValues(new Uint8Array(bytes))) hex += byte.toString(16).padStart(2, '0')
   return hex
 }
+
+/** A random integer in [1, 2^48]: exact as a JS number and as its decimal text. */
+export function randomInteger(): number {
+  const [high = 0, low = 0] = crypto.getRandomValues(new Uint32Array(2))
+  return (high & 0xffff) * 2 ** 32 + low + 1
+}

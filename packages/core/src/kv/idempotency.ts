@@ -1,7 +1,7 @@
 import { ConflictError, UnavailableError, ValidationError } from '../errors.js'
 import { settle } from './deadline.js'
 import { randomHex } from './hash.js'
-import { storeOf } from './store.js'
+import { storeOf, text } from './store.js'
 import { backendOf, type KvBackend } from './types.js'
 
 /** Options of {@link createIdempotency}, besides the backend (`redis` or `kv`). */
@@ -149,7 +149,7 @@ export function createIdempotency(options: KvBackend & IdempotencyOptions): Idem
     async status<T>(key: string) {
       const full = keyOf(key)
       const [raw] = await guarded('status', () => store.mget([full]))
-      return parse<T>(raw ?? null)
+      return parse<T>(text(raw))
     },
   }
 }

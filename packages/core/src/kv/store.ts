@@ -2,11 +2,12 @@ import type { KvBackend, KvStore, RedisLike } from './types.js'
 
 /**
  * The few string operations the cache and idempotency helpers need, with the same meaning on
- * Redis and on a {@link KvStore}. Values written through it never parse as JSON (each carries a
- * prefix such as `c1:`), so `@upstash/redis`'s automatic deserialisation leaves them alone.
+ * Redis and on a {@link KvStore}. `mget` hands values back as delivered: a `@upstash/redis`
+ * client with automatic deserialisation (the default) has already parsed JSON values, a
+ * {@link KvStore} returns strings — callers decode both (see {@link text}).
  */
 export interface Store {
-  mget(keys: readonly string[]): Promise<(string | null)[]>
+  mget(keys: readonly string[]): Promise<unknown[]>
   set(key: string, value: string, ttlMs: number): Promise<void>
   /** Writes when the key is absent and resolves `null`; otherwise changes nothing and resolves the current value. */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<string | null>
@@ -20,15 +21,13 @@ const compareAndSetScript = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then retur
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
 return 1`
 
-const text = (value: unknown): string | null =>
+/** A value as text, whichever way the client delivered it (`null` when missing). */
+export const text = (value: unknown): string | null =>
   value === null || value === undefined ? null : typeof value === 'string' ? value : JSON.stringify(value)
 
 function redisStore(redis: RedisLike): Store {
   return {
-    async mget(keys) {
-      const values = await redis.mget<unknown[]>(...keys)
-      return values.map(text)
-    },
+    mget: (keys) => redis.mget<unknown[]>(...keys),
     async set(key, value, ttlMs) {
       await redis.set(key, value, { px: ttlMs })
     },
