@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -27,6 +28,23 @@ export interface RedisServer {
   stop(): Promise<void>
 }
 
+// Servers still running when the process exits (a test that never reached its afterAll) are
+// killed with it rather than left behind.
+const running = new Map<ChildProcess, string>()
+let exitHook = false
+function track(child: ChildProcess, dir: string): void {
+  running.set(child, dir)
+  child.once('exit', () => running.delete(child))
+  if (exitHook) return
+  exitHook = true
+  process.once('exit', () => {
+    for (const [server, workDir] of running) {
+      server.kill('SIGKILL')
+      rmSync(workDir, { recursive: true, force: true })
+    }
+  })
+}
+
 const missing = 'redis-server not found: install the Debian package `redis-server` (apt-get install redis-server)'
 
 /**
@@ -45,6 +63,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const child = spawn(options.bin ?? 'redis-server', [...args, '--daemonize', 'no', '--loglevel', 'warning'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  track(child, dir)
   let output = ''
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000)
