@@ -34,11 +34,37 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     await chmod(root, 0o700)
     await chown(root, Number(stdout.trim()), Number(gid.trim()))
   }
-  const as = (cmd: string, args: string[]) => (asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]) as [string, string[]]
-  await run(...as(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']))
+  const as = (cmd: string, args: string[]) =>
+    (asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]) as [string, string[]]
+  await run(
+    ...as(join(bin, 'initdb'), [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--no-sync',
+      '-E',
+      'UTF8',
+      '--locale=C',
+    ]),
+  )
   const port = await freePort()
   const child = spawn(
-    ...as(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), '-k', root, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=50']),
+    ...as(join(bin, 'postgres'), [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-k',
+      root,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=50',
+    ]),
     { stdio: ['ignore', 'ignore', 'pipe'] },
   )
   let stderr = ''
@@ -52,7 +78,9 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     port,
     async stop() {
       // pg_ctl signals the postmaster itself; a signal to `runuser` would not reach it.
-      await run(...as(join(bin, 'pg_ctl'), ['-D', dataDir, 'stop', '-m', 'fast', '-w'])).catch(() => child.kill('SIGKILL'))
+      await run(...as(join(bin, 'pg_ctl'), ['-D', dataDir, 'stop', '-m', 'fast', '-w'])).catch(() =>
+        child.kill('SIGKILL'),
+      )
       await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)))
       await rm(root, { recursive: true, force: true })
     },
@@ -66,7 +94,9 @@ function findPostgresBin(): string {
     const bin = join(base, v, 'bin')
     if (existsSync(join(bin, 'postgres'))) return bin
   }
-  throw new Error('PostgreSQL server binaries not found: install the Debian package `postgresql` (apt-get install postgresql)')
+  throw new Error(
+    'PostgreSQL server binaries not found: install the Debian package `postgresql` (apt-get install postgresql)',
+  )
 }
 
 async function freePort(): Promise<number> {
