@@ -44,7 +44,8 @@ export interface Cache {
   /**
    * The cached value, or `load()`'s result, cached. Concurrent calls for the same tenant and key
    * in this process share one `load()` (single flight). A backend failure degrades to calling
-   * `load()` uncached; an error from `load()` is passed through and nothing is cached.
+   * `load()` uncached; an error from `load()` is passed through and nothing is cached, nor is an
+   * `undefined` result.
    */
   getOrSet<T>(tenant: string, key: string, load: () => T | Promise<T>, options?: CacheEntryOptions): Promise<T>
   /** Removes one entry. Throws `unavailable` when the backend fails. */
@@ -85,25 +86,20 @@ export function createCache(options: KvBackend & CacheOptions): Cache {
   const tagTtlMs = 2 * maxTtlSeconds * 1000
   const flights = new Map<string, Promise<unknown>>()
 
-  const tenantPrefix = async (tenant: string) => {
+  // Inputs are checked before any backend call, so a bad input is never reported as a backend failure.
+  const checkTenant = (tenant: string) => {
     if (typeof tenant !== 'string' || tenant.length === 0) {
       throw new ValidationError('A cache tenant must be a non-empty string (e.g. the user id)')
     }
-    return `${prefix}:${await sha256Hex(tenant)}`
   }
-  const entryKey = async (tenant: string, key: string) => {
+  const checkKey = (key: string) => {
     if (typeof key !== 'string' || key.length === 0) throw new ValidationError('A cache key must be a non-empty string')
-    return `${await tenantPrefix(tenant)}:e:${await sha256Hex(key)}`
   }
-  const tagKeys = async (tenant: string, tags: readonly string[]) => {
-    const base = await tenantPrefix(tenant)
-    return Promise.all(
-      tags.map(async (tag) => {
-        if (typeof tag !== 'string' || tag.length === 0)
-          throw new ValidationError('A cache tag must be a non-empty string')
-        return `${base}:t:${await sha256Hex(tag)}`
-      }),
-    )
+  const checkTags = (tags: readonly string[]) => {
+    for (const tag of tags) {
+      if (typeof tag !== 'string' || tag.length === 0)
+        throw new ValidationError('A cache tag must be a non-empty string')
+    }
   }
   const ttlMs = (ttlSeconds: number | undefined) => {
     const seconds = ttlSeconds ?? defaultTtlSeconds
@@ -114,17 +110,29 @@ export function createCache(options: KvBackend & CacheOptions): Cache {
     }
     return seconds * 1000
   }
-  const encode = (value: unknown, tags: readonly string[], versions: readonly string[]) => {
+  /** The value as JSON text; refuses what JSON cannot hold. */
+  const serialize = (value: unknown): string => {
     if (value === undefined) throw new ValidationError('undefined cannot be cached; cache null instead')
-    const envelope: Envelope = { tc: 1, v: value }
-    if (tags.length > 0) envelope.t = Object.fromEntries(tags.map((tag, i) => [tag, versions[i]!]))
-    let json: string | undefined
     try {
-      json = JSON.stringify(envelope)
+      const json = JSON.stringify(value)
+      if (json === undefined) throw new TypeError(`${typeof value} is not JSON`)
+      return json
     } catch (error) {
       throw new ValidationError('The value is not JSON-serialisable', { cause: error })
     }
-    return json
+  }
+
+  const tenantBase = async (tenant: string) => `${prefix}:${await sha256Hex(tenant)}`
+  const entryKey = async (tenant: string, key: string) => `${await tenantBase(tenant)}:e:${await sha256Hex(key)}`
+  const tagKeys = async (tenant: string, tags: readonly string[]) => {
+    const base = await tenantBase(tenant)
+    return Promise.all(tags.map(async (tag) => `${base}:t:${await sha256Hex(tag)}`))
+  }
+  /** The stored text of an entry (an {@link Envelope}) around already-serialised JSON. */
+  const envelope = (valueJson: string, tags: readonly string[], versions: readonly string[]) => {
+    const recorded =
+      tags.length > 0 ? `,"t":${JSON.stringify(Object.fromEntries(tags.map((tag, i) => [tag, versions[i]!])))}` : ''
+    return `{"tc":1,"v":${valueJson}${recorded}}`
   }
   // Plain JSON, so @upstash/redis's automatic deserialisation parses it once (and a client
   // without it hands back the string, parsed here).
@@ -173,16 +181,11 @@ export function createCache(options: KvBackend & CacheOptions): Cache {
     return fresh ? { hit: true, value: envelope.v, versions } : { hit: false, versions }
   }
 
+  /** Checks tenant, key and entry options; returns the TTL in ms. */
   const validate = (tenant: string, key: string, entry: CacheEntryOptions | undefined) => {
-    // Throw input errors before any backend call, so they are never mistaken for a backend failure.
-    if (typeof tenant !== 'string' || tenant.length === 0) {
-      throw new ValidationError('A cache tenant must be a non-empty string (e.g. the user id)')
-    }
-    if (typeof key !== 'string' || key.length === 0) throw new ValidationError('A cache key must be a non-empty string')
-    for (const tag of entry?.tags ?? []) {
-      if (typeof tag !== 'string' || tag.length === 0)
-        throw new ValidationError('A cache tag must be a non-empty string')
-    }
+    checkTenant(tenant)
+    checkKey(key)
+    checkTags(entry?.tags ?? [])
     return ttlMs(entry?.ttlSeconds)
   }
 
@@ -198,11 +201,11 @@ export function createCache(options: KvBackend & CacheOptions): Cache {
     async set(tenant, key, value, entry) {
       const ms = validate(tenant, key, entry)
       const tags = entry?.tags ?? []
-      encode(value, [], [])
+      const json = serialize(value)
       await guarded('set', async () => {
         const [eKey, tKeys] = await Promise.all([entryKey(tenant, key), tagKeys(tenant, tags)])
         const versions = tKeys.length > 0 ? (await store.mget(tKeys)).map(version) : []
-        await store.set(eKey, encode(value, tags, versions), ms)
+        await store.set(eKey, envelope(json, tags, versions), ms)
       })
     },
 
@@ -224,9 +227,10 @@ export function createCache(options: KvBackend & CacheOptions): Cache {
           })
         }
         const value = await load()
-        if (cached.ok) {
+        // undefined (e.g. "not found") is returned but not cached: JSON cannot hold it.
+        if (cached.ok && value !== undefined) {
           // The versions read *before* loading: a bump during the load makes this entry stale at once.
-          const payload = encode(value, tags, cached.value.versions)
+          const payload = envelope(serialize(value), tags, cached.value.versions)
           const written = await settle(() => store.set(flightKey, payload, ms), timeoutMs)
           if (!written.ok) {
             report(options.onFailure, {
@@ -248,12 +252,14 @@ export function createCache(options: KvBackend & CacheOptions): Cache {
     },
 
     async delete(tenant, key) {
-      validate(tenant, key, undefined)
+      checkTenant(tenant)
+      checkKey(key)
       await guarded('delete', async () => store.delete(await entryKey(tenant, key)))
     },
 
     async bumpTag(tenant, tag) {
-      validate(tenant, 'tag', { tags: [tag] })
+      checkTenant(tenant)
+      checkTags([tag])
       await guarded('bumpTag', async () => {
         const [tKey] = await tagKeys(tenant, [tag])
         // A fresh random version, never a counter: if the version key expires, no old entry can match again.

@@ -243,9 +243,10 @@ export function describeKvContract(name: string, setup: () => Promise<KvContract
         expect(await cache.getOrSet('u', 'k', load)).toEqual({ n: 2 })
       })
 
-      it('getOrSet passes load errors through and caches nothing', async () => {
+      it('getOrSet passes load errors through and caches neither errors nor undefined', async () => {
         const cache = createCache({ ...target.backend, prefix: prefix() })
         await expect(cache.getOrSet('t', 'k', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
+        expect(await cache.getOrSet('t', 'k', () => undefined)).toBeUndefined()
         expect(await cache.getOrSet('t', 'k', () => 'ok')).toBe('ok')
       })
 
@@ -267,6 +268,7 @@ export function describeKvContract(name: string, setup: () => Promise<KvContract
       it('refuses bad input with validation errors', async () => {
         const cache = createCache({ ...target.backend, prefix: prefix() })
         await expect(cache.set('t', 'k', undefined)).rejects.toSatisfy(isCode('validation'))
+        await expect(cache.set('t', 'k', () => 1)).rejects.toSatisfy(isCode('validation'))
         await expect(cache.set('t', 'k', 1, { ttlSeconds: 0 })).rejects.toSatisfy(isCode('validation'))
         await expect(cache.set('t', 'k', 1, { ttlSeconds: 1.5 })).rejects.toSatisfy(isCode('validation'))
         await expect(cache.get('', 'k')).rejects.toSatisfy(isCode('validation'))
