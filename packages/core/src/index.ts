@@ -36,4 +36,46 @@ export {
   UnavailableError,
   ValidationError,
 } from './errors.js'
+export {
+  type Cache,
+  type CacheEntryOptions,
+  type CacheGetOptions,
+  type CacheOptions,
+  createCache,
+} from './kv/cache.js'
+export {
+  type DefaultRateLimitRuleName,
+  defaultRateLimitRules,
+  type FailureMode,
+  type RateLimitAlgorithm,
+  type RateLimitRule,
+} from './kv/default-rules.js'
+export {
+  type ClaimTokenOptions,
+  createIdempotency,
+  type Idempotency,
+  type IdempotencyClaim,
+  type IdempotencyOptions,
+  type IdempotencyStatus,
+} from './kv/idempotency.js'
+export { type MemoryKv, type MemoryKvOptions, memoryKv } from './kv/memory-kv.js'
+export {
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimiterOptions,
+  type RateLimitReason,
+  type RateLimitResult,
+  type RateLimitRuleInputs,
+  type RateLimitSubject,
+  type ResolvedRateLimitRule,
+} from './kv/ratelimit.js'
+export {
+  type Duration,
+  durationMs,
+  type KvBackend,
+  type KvFailureEvent,
+  type KvStore,
+  type KvWrite,
+  type RedisLike,
+} from './kv/types.js'
 export type { Page } from './pagination.js'

@@ -7,4 +7,11 @@ export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from 
 export { platformAndMigrationsFingerprint } from './fingerprint.js'
 export { parseTap, runPgTap, type ScriptRunner, type TapAssertion, type TapFileResult } from './pgtap.js'
 export { type PostgresServer, startPostgresServer } from './postgres-server.js'
+export {
+  type BridgeFailure,
+  startUpstashBridge,
+  type UpstashBridge,
+  type UpstashBridgeOptions,
+} from './upstash/bridge.js'
+export { type RedisServer, type RedisServerOptions, startRedisServer } from './upstash/redis-server.js'
 export { createTestUser, type TestUser, type TestUserOptions, userClaims } from './users.js'

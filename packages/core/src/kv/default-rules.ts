@@ -1,0 +1,58 @@
+import type { Duration } from './types.js'
+
+/** How a rule counts requests. */
+export type RateLimitAlgorithm = 'sliding-window' | 'fixed-window' | 'token-bucket'
+
+/**
+ * What a rule decides when Redis fails or outlives the limiter's `timeoutMs`: `closed` denies
+ * (`reason: 'timeout' | 'unavailable'`, `enforce` throws `unavailable`); `open` allows and reports
+ * the same reason.
+ */
+export type FailureMode = 'closed' | 'open'
+
+/** One named limit. */
+export interface RateLimitRule {
+  /** Requests allowed per window (for a token bucket: the bucket size). */
+  limit: number
+  /** The window (for a token bucket: the refill interval), e.g. `'60 s'`. */
+  window: Duration
+  /** Default `sliding-window`. */
+  algorithm?: RateLimitAlgorithm
+  /** Token bucket only: tokens added per window (default `limit`). */
+  refillRate?: number
+  /** Default `closed`. */
+  failureMode?: FailureMode
+}
+
+/**
+ * The limits of the SDK's own operations, per user (or per IP when there is no user), per
+ * minute. Cost-bearing and security-sensitive operations (embeddings, uploads, key changes,
+ * writes, jobs) fail closed; plain reads fail open. Override any of them through
+ * `createRateLimiter({ rules })`, or leave them out with `defaults: false`.
+ */
+export const defaultRateLimitRules = Object.freeze({
+  /** Embeds the query: costs provider tokens. */
+  'memory.search': { limit: 60, window: '60 s', failureMode: 'closed' },
+  /** Embeds and stores content. */
+  'memory.add': { limit: 30, window: '60 s', failureMode: 'closed' },
+  'memory.delete': { limit: 10, window: '60 s', failureMode: 'closed' },
+  /** BYOK key set/rotate/remove: security-sensitive. */
+  'keys.change': { limit: 10, window: '60 s', failureMode: 'closed' },
+  /** Probes a provider with the user's key. */
+  'keys.validate': { limit: 20, window: '60 s', failureMode: 'closed' },
+  /** Storage writes. */
+  'attachments.upload': { limit: 20, window: '60 s', failureMode: 'closed' },
+  'trips.create': { limit: 30, window: '60 s', failureMode: 'closed' },
+  'trips.delete': { limit: 10, window: '60 s', failureMode: 'closed' },
+  'collaborators.invite': { limit: 10, window: '60 s', failureMode: 'closed' },
+  /** Usually followed by a model call. */
+  'chat.append': { limit: 40, window: '60 s', failureMode: 'closed' },
+  /** Reads: better served than refused while Redis is down. */
+  'chat.history': { limit: 120, window: '60 s', failureMode: 'open' },
+  'trips.read': { limit: 300, window: '60 s', failureMode: 'open' },
+  /** QStash memory-sync deliveries; a closed decision is a 503, which QStash retries. */
+  'jobs.memorySync': { limit: 60, window: '60 s', failureMode: 'closed' },
+} as const satisfies Record<string, RateLimitRule>)
+
+/** The names of {@link defaultRateLimitRules}. */
+export type DefaultRateLimitRuleName = keyof typeof defaultRateLimitRules

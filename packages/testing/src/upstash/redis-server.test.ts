@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { startRedisServer } from './redis-server.js'
+import { RespConnection } from './resp.js'
+
+describe('startRedisServer', () => {
+  it('runs redis-server on loopback without persistence, and stops it', async () => {
+    const server = await startRedisServer()
+    const connection = await RespConnection.open(server.port)
+    const replies = await connection.send([
+      ['CONFIG', 'GET', 'save'],
+      ['CONFIG', 'GET', 'appendonly'],
+      ['CONFIG', 'GET', 'bind'],
+    ])
+    expect(replies.map((r) => (r as Buffer[]).map(String))).toEqual([
+      ['save', ''],
+      ['appendonly', 'no'],
+      ['bind', '127.0.0.1'],
+    ])
+    connection.close()
+    await server.stop()
+    await server.stop() // idempotent
+    await expect(RespConnection.open(server.port)).rejects.toThrow(/ECONNREFUSED/)
+  })
+
+  it('names the apt package when redis-server is missing', async () => {
+    await expect(startRedisServer({ bin: 'redis-server-that-does-not-exist' })).rejects.toThrow(
+      /install the Debian package `redis-server`/,
+    )
+  })
+})
