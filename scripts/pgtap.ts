@@ -19,4 +19,5 @@ for (const { name, result } of files) {
   console.log(`${result.passed ? 'ok' : 'not ok'} - ${name}`)
 }
 console.log(`\npgTAP: ${passed} passed, ${failed} failed in ${files.length} files`)
-process.exitCode = failed > 0 || files.some((f) => !f.result.passed) ? 1 : 0
+// Exit explicitly: a PGlite restored with loadDataDir keeps the event loop alive after close().
+process.exit(failed > 0 || files.some((f) => !f.result.passed) ? 1 : 0)

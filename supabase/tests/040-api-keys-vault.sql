@@ -94,9 +94,9 @@ select set_eq($$select service from public.api_keys$$, array['anthropic', 'opena
 select throws_ok($$insert into public.api_keys (user_id, service, vault_secret_name)
   values (tests.get_supabase_uid('key_alice'), 'google', 'api_key:' || tests.get_supabase_uid('key_alice')::text || ':google')$$,
   '42501', null, 'insert: a user cannot write api_keys rows directly');
-select is_empty($$update public.api_keys set last_used = now() returning 1$$,
+select throws_ok($$update public.api_keys set last_used = now()$$, '42501', null,
   'update: a user cannot update api_keys rows directly');
-select is_empty($$delete from public.api_keys returning 1$$,
+select throws_ok($$delete from public.api_keys$$, '42501', null,
   'delete: a user cannot delete api_keys rows directly');
 
 select tests.authenticate_as('key_bob');
@@ -105,9 +105,9 @@ select set_eq($$select service from public.api_keys$$, array['openai'],
 select throws_ok($$insert into public.api_keys (user_id, service, vault_secret_name)
   values (tests.get_supabase_uid('key_alice'), 'google', 'api_key:' || tests.get_supabase_uid('key_alice')::text || ':google')$$,
   '42501', null, 'insert: another user cannot write a row naming alice');
-select is_empty($$update public.api_keys set last_used = now() where user_id = tests.get_supabase_uid('key_alice') returning 1$$,
+select throws_ok($$update public.api_keys set last_used = now() where user_id = tests.get_supabase_uid('key_alice')$$, '42501', null,
   'update: another user updates none of alice''s rows');
-select is_empty($$delete from public.api_keys where user_id = tests.get_supabase_uid('key_alice') returning 1$$,
+select throws_ok($$delete from public.api_keys where user_id = tests.get_supabase_uid('key_alice')$$, '42501', null,
   'delete: another user deletes none of alice''s rows');
 
 select tests.clear_authentication();

@@ -46,7 +46,7 @@ select has_index('public', 'chat_sessions', 'chat_sessions_trip_id_idx', array['
 select has_index('public', 'chat_messages', 'chat_messages_session_id_seq_idx', array['session_id', 'seq']::name[], 'chat_messages: chat_messages_session_id_seq_idx on (session_id, seq)');
 select has_index('public', 'chat_messages', 'chat_messages_user_id_idx', array['user_id']::name[], 'chat_messages: chat_messages_user_id_idx on (user_id)');
 select has_index('public', 'chat_tool_calls', 'chat_tool_calls_session_id_tool_call_id_idx', array['session_id', 'tool_call_id']::name[], 'chat_tool_calls: chat_tool_calls_session_id_tool_call_id_idx on (session_id, tool_call_id)');
-select has_index('public', 'chat_tool_calls', 'chat_tool_calls_message_id_idx', array['message_id']::name[], 'chat_tool_calls: chat_tool_calls_message_id_idx on (message_id)');
+select has_index('public', 'chat_tool_calls', 'chat_tool_calls_message_id_session_id_idx', array['message_id', 'session_id']::name[], 'chat_tool_calls: chat_tool_calls_message_id_session_id_idx on (message_id, session_id)');
 select has_index('public', 'chat_tool_calls', 'chat_tool_calls_user_id_idx', array['user_id']::name[], 'chat_tool_calls: chat_tool_calls_user_id_idx on (user_id)');
 select has_index('public', 'memories', 'memories_user_id_content_hash_key', array['user_id', 'content_hash']::name[], 'memories: memories_user_id_content_hash_key on (user_id, content_hash)');
 select has_index('public', 'session_memories', 'session_memories_session_id_content_hash_key', array['session_id', 'content_hash']::name[], 'session_memories: session_memories_session_id_content_hash_key on (session_id, content_hash)');

@@ -50,6 +50,9 @@ export async function openEmbeddedDatabase(options: EmbeddedDatabaseOptions = {}
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     extensions: { vector, pgcrypto, ...options.extensions },
   })
+  // As on Supabase, `extensions` (pgvector's operators, pgcrypto) is on the search path. PGlite
+  // ignores per-database settings when it reopens a data dir, so set it for the (single) session.
+  await pglite.exec('set search_path to "$user", public, extensions')
   const db = new Kysely<TripSageDatabase>({ dialect: new PGliteDialect({ pglite }) })
   let migration: MigrateResult | null = null
   try {

@@ -6,9 +6,11 @@ import type { Scope } from './db/scope.js'
  * the same object is built for `forUser(claims)` and, bound to the open transaction, for
  * `me.transaction(fn)`.
  */
+// biome-ignore lint/complexity/noBannedTypes: each domain adds its repository here
 export type UserRepositories = {}
 
 /** The repositories of the service scope (`tripsage.service`). */
+// biome-ignore lint/complexity/noBannedTypes: each domain adds its repository here
 export type ServiceRepositories = {}
 
 /**

@@ -246,11 +246,11 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "chat_tool_calls_message_id_fkey"
-            columns: ["message_id"]
+            foreignKeyName: "chat_tool_calls_message_id_session_id_fkey"
+            columns: ["message_id", "session_id"]
             isOneToOne: false
             referencedRelation: "chat_messages"
-            referencedColumns: ["id"]
+            referencedColumns: ["id", "session_id"]
           },
           {
             foreignKeyName: "chat_tool_calls_session_id_fkey"
