@@ -94,7 +94,8 @@ export function createTripReader(scope: Scope): TripReader {
     options?: GetTripOptions<I>,
   ): Promise<TripWith<I> | null> {
     const tripKey = parseInput(EntityId, id, 'trip id')
-    const include = (parseInput(GetTripOptions, options ?? {}, 'trip options').include ?? []) as unknown as I
+    const include = (parseInput(GetTripOptions, options === undefined ? {} : options, 'trip options').include ??
+      []) as unknown as I
     return scopedCall(scope, what, async (trx) => {
       const { rows } = await sql<TripWithRelationRows>`
         select ${sql.join([sql`to_jsonb(trip.*) as trip`, ...includeColumns(include)])}
@@ -148,7 +149,7 @@ export function createTripsRepository(scope: Scope): TripsRepository {
     },
 
     async list(input) {
-      const options = parseInput(ListTripsInput, input ?? {}, 'trip list options')
+      const options = parseInput(ListTripsInput, input === undefined ? {} : input, 'trip list options')
       const { sortBy, order, limit } = options
       const column = sql.ref(sortBy === 'startDate' ? 'trip.start_date' : 'trip.created_at')
       const columnType = sql.raw(sortBy === 'startDate' ? 'date' : 'timestamptz')
