@@ -70,12 +70,24 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 /** A JSON object (the shape of the `metadata`-style `jsonb` columns). */
 export type JsonObject = { [key: string]: JsonValue }
 
+/** Any JSON value as input: like {@link JsonValue}, but readonly arrays and objects (`as const`) are welcome. */
+export type JsonValueInput =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonValueInput[]
+  | { readonly [key: string]: JsonValueInput }
+
+/** A JSON object as input; see {@link JsonValueInput}. */
+export type JsonObjectInput = { readonly [key: string]: JsonValueInput }
+
 /**
  * A JSON object for a `jsonb` column. `jsonb` refuses the escape `\u0000` inside strings, so that is
  * refused here too.
  */
-export const JsonObject: z.ZodType<JsonObject> = z
+export const JsonObject: z.ZodType<JsonObject, JsonObjectInput> = z
   .record(z.string(), z.json())
   .refine((value) => !JSON.stringify(value).includes('\\u0000'), {
     message: 'must not contain NUL characters',
-  }) as unknown as z.ZodType<JsonObject>
+  }) as unknown as z.ZodType<JsonObject, JsonObjectInput>

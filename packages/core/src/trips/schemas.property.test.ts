@@ -97,7 +97,7 @@ const datePair = (strict = false) =>
   fc
     .tuple(day, day)
     .filter(([a, b]) => a !== b || !strict)
-    .map(([a, b]) => (a <= b ? [a, b] : [b, a]) as const)
+    .map(([a, b]): [string, string] => (a <= b ? [a, b] : [b, a]))
 const instantPair = fc
   .tuple(instant, instant, offsetMinutes, offsetMinutes, fc.boolean())
   .map(([a, b, offsetA, offsetB, utc]) => {
@@ -453,14 +453,14 @@ const cases: SchemaCase[] = [
     invalid: flightInvalid,
     crossField: fc.oneof(datesReversed('departureDate', 'returnDate'), timesReversed('departureTime', 'arrivalTime')),
     required: ['origin', 'destination', 'departureDate', 'price'],
-    call: (input) => me.flights.add(tripId, input),
+    call: (input) => me.flights.add(tripId, input as never),
   },
   {
     name: 'flights.update',
     valid: somePatch(validFlight, 'origin'),
     invalid: flightInvalid,
     crossField: fc.oneof(datesReversed('departureDate', 'returnDate'), timesReversed('departureTime', 'arrivalTime')),
-    call: (input) => me.flights.update(existing.flight, input),
+    call: (input) => me.flights.update(existing.flight, input as never),
   },
   {
     name: 'accommodations.add',
@@ -468,14 +468,14 @@ const cases: SchemaCase[] = [
     invalid: accommodationInvalid,
     crossField: datesReversed('checkInDate', 'checkOutDate', true),
     required: ['name', 'checkInDate', 'checkOutDate', 'pricePerNight', 'totalPrice'],
-    call: (input) => me.accommodations.add(tripId, input),
+    call: (input) => me.accommodations.add(tripId, input as never),
   },
   {
     name: 'accommodations.update',
     valid: somePatch(validAccommodation, 'name'),
     invalid: accommodationInvalid,
     crossField: datesReversed('checkInDate', 'checkOutDate', true),
-    call: (input) => me.accommodations.update(existing.accommodation, input),
+    call: (input) => me.accommodations.update(existing.accommodation, input as never),
   },
   {
     name: 'transportation.add',
@@ -483,14 +483,14 @@ const cases: SchemaCase[] = [
     invalid: transportationInvalid,
     crossField: timesReversed('departureTime', 'arrivalTime'),
     required: ['kind', 'departureTime'],
-    call: (input) => me.transportation.add(tripId, input),
+    call: (input) => me.transportation.add(tripId, input as never),
   },
   {
     name: 'transportation.update',
     valid: somePatch(validTransportation, 'kind'),
     invalid: transportationInvalid,
     crossField: timesReversed('departureTime', 'arrivalTime'),
-    call: (input) => me.transportation.update(existing.transportation, input),
+    call: (input) => me.transportation.update(existing.transportation, input as never),
   },
   {
     name: 'itinerary.add',
@@ -498,14 +498,14 @@ const cases: SchemaCase[] = [
     invalid: itineraryInvalid,
     crossField: timesReversed('startTime', 'endTime'),
     required: ['title'],
-    call: (input) => me.itinerary.add(tripId, input),
+    call: (input) => me.itinerary.add(tripId, input as never),
   },
   {
     name: 'itinerary.update',
     valid: somePatch(validItinerary, 'title'),
     invalid: itineraryInvalid,
     crossField: timesReversed('startTime', 'endTime'),
-    call: (input) => me.itinerary.update(existing.itinerary, input),
+    call: (input) => me.itinerary.update(existing.itinerary, input as never),
   },
 ]
 

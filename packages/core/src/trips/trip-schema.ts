@@ -174,5 +174,7 @@ export interface TripRelations {
   collaborators: TripCollaborator[]
 }
 
-/** A trip with the relations named in `I` loaded. */
-export type TripWith<I extends readonly TripInclude[]> = Trip & { [K in I[number]]: TripRelations[K] }
+/** A trip with the relations named in `I` loaded (just {@link Trip} when `I` is empty). */
+export type TripWith<I extends readonly TripInclude[]> = [I[number]] extends [never]
+  ? Trip
+  : Trip & { [K in I[number]]: TripRelations[K] }
