@@ -1,9 +1,13 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import type { TripSage, UserClient, UserTransaction } from '../client.js'
-import type { Tables } from '../db/database.types.js'
+import type { Tables, TablesInsert, TablesUpdate } from '../db/database.types.js'
 import type { Page } from '../pagination.js'
 import type {
   Accommodation,
+  AddAccommodationInput,
+  AddFlightInput,
+  AddItineraryItemInput,
+  AddTransportationInput,
   CreateTripInput,
   Flight,
   ItineraryItem,
@@ -12,11 +16,21 @@ import type {
   TripCollaborator,
   TripReader,
   TripsRepository,
+  UpdateAccommodationInput,
+  UpdateFlightInput,
+  UpdateItineraryItemInput,
+  UpdateTransportationInput,
+  UpdateTripInput,
 } from './index.js'
 
 declare const me: UserClient
 declare const tripsage: TripSage
 declare const id: string
+
+/** `startDate` → `start_date` (what the repositories do to input keys before writing). */
+type Snake<S extends string> = S extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${Snake<Tail>}`
+  : S
 
 /** `start_date` → `startDate`. */
 type Camel<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S
@@ -81,6 +95,30 @@ describe('entities follow the generated database types', () => {
     expectTypeOf<ItineraryItem['flightId']>().toEqualTypeOf<Tables<'itinerary_items'>['flight_id']>()
     // Enum columns are text + CHECK in SQL; the SDK narrows them to their unions.
     expectTypeOf<Trip['status']>().toEqualTypeOf<'planning' | 'booked' | 'completed' | 'cancelled'>()
+  })
+})
+
+describe('every input field is written to a column of the same name', () => {
+  it('snake_cased input keys are insert/update columns of the table', () => {
+    expectTypeOf<Snake<keyof CreateTripInput>>().toExtend<keyof TablesInsert<'trips'>>()
+    expectTypeOf<Snake<keyof UpdateTripInput>>().toExtend<keyof TablesUpdate<'trips'>>()
+    expectTypeOf<Snake<keyof AddFlightInput>>().toExtend<keyof TablesInsert<'flights'>>()
+    expectTypeOf<Snake<keyof UpdateFlightInput>>().toExtend<keyof TablesUpdate<'flights'>>()
+    expectTypeOf<Snake<keyof AddAccommodationInput>>().toExtend<keyof TablesInsert<'accommodations'>>()
+    expectTypeOf<Snake<keyof UpdateAccommodationInput>>().toExtend<keyof TablesUpdate<'accommodations'>>()
+    expectTypeOf<Snake<keyof AddTransportationInput>>().toExtend<keyof TablesInsert<'transportation'>>()
+    expectTypeOf<Snake<keyof UpdateTransportationInput>>().toExtend<keyof TablesUpdate<'transportation'>>()
+    expectTypeOf<Snake<keyof AddItineraryItemInput>>().toExtend<keyof TablesInsert<'itinerary_items'>>()
+    expectTypeOf<Snake<keyof UpdateItineraryItemInput>>().toExtend<keyof TablesUpdate<'itinerary_items'>>()
+  })
+
+  it('no input can name the protected columns', () => {
+    type Protected = 'id' | 'user_id' | 'trip_id' | 'created_at' | 'updated_at'
+    expectTypeOf<Extract<Snake<keyof CreateTripInput | keyof UpdateTripInput>, Protected>>().toEqualTypeOf<never>()
+    expectTypeOf<Extract<Snake<keyof AddFlightInput | keyof UpdateFlightInput>, Protected>>().toEqualTypeOf<never>()
+    expectTypeOf<
+      Extract<Snake<keyof AddItineraryItemInput | keyof UpdateItineraryItemInput>, Protected>
+    >().toEqualTypeOf<never>()
   })
 })
 
