@@ -7,11 +7,18 @@ import {
   type ServiceRepositories,
   type UserRepositories,
 } from './repositories.js'
+import type { BlobStore } from './storage/blob-store.js'
 
 /** The ports {@link createTripSage} wires together. Only `db` is required. */
 export interface TripSageOptions {
   /** Any Kysely instance over the TripSage schema: PGlite (embedded), `pg`, postgres.js… */
   db: Kysely<TripSageDatabase>
+  /**
+   * Where attachment bytes live: `supabaseStorage(client)` in production, `fileSystemStorage(…)`
+   * (from `@tripsage/core/storage/fs`) embedded. Without it, `me.attachments` can still list and
+   * read metadata; anything touching objects throws an `internal` error.
+   */
+  storage?: BlobStore
 }
 
 /** What a user-scoped transaction callback receives: the same repositories, bound to one transaction. */

@@ -37,3 +37,4 @@ export {
   ValidationError,
 } from './errors.js'
 export type { Page } from './pagination.js'
+export * from './storage/index.js'

@@ -7,4 +7,12 @@ export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from 
 export { platformAndMigrationsFingerprint } from './fingerprint.js'
 export { parseTap, runPgTap, type ScriptRunner, type TapAssertion, type TapFileResult } from './pgtap.js'
 export { type PostgresServer, startPostgresServer } from './postgres-server.js'
+export {
+  type RecordedStorageRequest,
+  type StorageApiBucket,
+  type StorageApiServer,
+  type StorageApiServerOptions,
+  type StoredObject,
+  startStorageApiServer,
+} from './storage-api-server.js'
 export { createTestUser, type TestUser, type TestUserOptions, userClaims } from './users.js'
