@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { AttachmentsOptions } from './attachments/schema.js'
 import type { TripSageDatabase } from './db/schema.js'
 import { bindScope, createServiceScope, createUserScope, type Scope, type ScopedTransaction } from './db/scope.js'
 import {
@@ -8,6 +9,7 @@ import {
   type UserRepositories,
 } from './repositories.js'
 import type { BlobStore } from './storage/blob-store.js'
+import type { TracerLike } from './telemetry.js'
 
 /** The ports {@link createTripSage} wires together. Only `db` is required. */
 export interface TripSageOptions {
@@ -19,6 +21,10 @@ export interface TripSageOptions {
    * read metadata; anything touching objects throws an `internal` error.
    */
   storage?: BlobStore
+  /** Attachment limits: size, allowed types, signed URL lifetimes (safe defaults). */
+  attachments?: AttachmentsOptions
+  /** An OpenTelemetry tracer (or anything with `startSpan`); spans carry identifiers, never data or keys. */
+  tracer?: TracerLike
 }
 
 /** What a user-scoped transaction callback receives: the same repositories, bound to one transaction. */

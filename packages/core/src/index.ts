@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export * from './attachments/index.js'
 export {
   createTripSage,
   type ServiceClient,
@@ -37,4 +38,6 @@ export {
   ValidationError,
 } from './errors.js'
 export type { Page } from './pagination.js'
+export type { ServiceRepositories, UserRepositories } from './repositories.js'
 export * from './storage/index.js'
+export type { SpanAttributes, SpanAttributeValue, SpanLike, TracerLike } from './telemetry.js'

@@ -1,3 +1,8 @@
+import { type AttachmentsRepository, createAttachmentsRepository } from './attachments/repository.js'
+import {
+  type AttachmentsServiceRepository,
+  createAttachmentsServiceRepository,
+} from './attachments/service-repository.js'
 import type { TripSageOptions } from './client.js'
 import type { Scope } from './db/scope.js'
 
@@ -6,27 +11,37 @@ import type { Scope } from './db/scope.js'
  * the same object is built for `forUser(claims)` and, bound to the open transaction, for
  * `me.transaction(fn)`.
  */
-export type UserRepositories = {}
+export type UserRepositories = {
+  /** Files on trips and chat messages (Storage objects + metadata rows + signed URLs). */
+  readonly attachments: AttachmentsRepository
+}
 
 /** The repositories of the service scope (`tripsage.service`). */
-export type ServiceRepositories = {}
+export type ServiceRepositories = {
+  /** Virus scan results and the cleanup of stale uploads. */
+  readonly attachments: AttachmentsServiceRepository
+}
 
 /**
  * Builds the user-scope repositories over a scope.
  *
- * @param _scope - the user scope (or one bound to an open transaction)
- * @param _ports - the ports passed to `createTripSage`
+ * @param scope - the user scope (or one bound to an open transaction)
+ * @param ports - the ports passed to `createTripSage`
  */
-export function createUserRepositories(_scope: Scope, _ports: TripSageOptions): UserRepositories {
-  return {}
+export function createUserRepositories(scope: Scope, ports: TripSageOptions): UserRepositories {
+  return {
+    attachments: createAttachmentsRepository(scope, ports),
+  }
 }
 
 /**
  * Builds the service-scope repositories.
  *
- * @param _scope - the service scope (or one bound to an open transaction)
- * @param _ports - the ports passed to `createTripSage`
+ * @param scope - the service scope (or one bound to an open transaction)
+ * @param ports - the ports passed to `createTripSage`
  */
-export function createServiceRepositories(_scope: Scope, _ports: TripSageOptions): ServiceRepositories {
-  return {}
+export function createServiceRepositories(scope: Scope, ports: TripSageOptions): ServiceRepositories {
+  return {
+    attachments: createAttachmentsServiceRepository(scope, ports),
+  }
 }
