@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { AttachmentsOptions } from './attachments/schema.js'
 import type { TripSageDatabase } from './db/schema.js'
 import { bindScope, createServiceScope, createUserScope, type Scope, type ScopedTransaction } from './db/scope.js'
+import type { KeysOptions } from './keys/schema.js'
 import {
   createServiceRepositories,
   createUserRepositories,
@@ -23,6 +24,8 @@ export interface TripSageOptions {
   storage?: BlobStore
   /** Attachment limits: size, allowed types, signed URL lifetimes (safe defaults). */
   attachments?: AttachmentsOptions
+  /** BYOK limits: allowed services, key lengths (safe defaults). */
+  keys?: KeysOptions
   /** An OpenTelemetry tracer (or anything with `startSpan`); spans carry identifiers, never data or keys. */
   tracer?: TracerLike
 }

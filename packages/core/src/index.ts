@@ -37,6 +37,7 @@ export {
   UnavailableError,
   ValidationError,
 } from './errors.js'
+export * from './keys/index.js'
 export type { Page } from './pagination.js'
 export type { ServiceRepositories, UserRepositories } from './repositories.js'
 export * from './storage/index.js'

@@ -5,6 +5,8 @@ import {
 } from './attachments/service-repository.js'
 import type { TripSageOptions } from './client.js'
 import type { Scope } from './db/scope.js'
+import { createUserKeysRepository, type UserKeysRepository } from './keys/repository.js'
+import { createKeysServiceRepository, type KeysServiceRepository } from './keys/service-repository.js'
 
 /**
  * The repositories of a user scope. Each domain adds its entry here (`trips`, `chat`, `memory`…);
@@ -14,12 +16,16 @@ import type { Scope } from './db/scope.js'
 export type UserRepositories = {
   /** Files on trips and chat messages (Storage objects + metadata rows + signed URLs). */
   readonly attachments: AttachmentsRepository
+  /** The user's stored provider keys: metadata only. */
+  readonly keys: UserKeysRepository
 }
 
 /** The repositories of the service scope (`tripsage.service`). */
 export type ServiceRepositories = {
   /** Virus scan results and the cleanup of stale uploads. */
   readonly attachments: AttachmentsServiceRepository
+  /** Users' provider keys in Vault (BYOK). */
+  readonly keys: KeysServiceRepository
 }
 
 /**
@@ -31,6 +37,7 @@ export type ServiceRepositories = {
 export function createUserRepositories(scope: Scope, ports: TripSageOptions): UserRepositories {
   return {
     attachments: createAttachmentsRepository(scope, ports),
+    keys: createUserKeysRepository(scope, ports),
   }
 }
 
@@ -43,5 +50,6 @@ export function createUserRepositories(scope: Scope, ports: TripSageOptions): Us
 export function createServiceRepositories(scope: Scope, ports: TripSageOptions): ServiceRepositories {
   return {
     attachments: createAttachmentsServiceRepository(scope, ports),
+    keys: createKeysServiceRepository(scope, ports),
   }
 }
