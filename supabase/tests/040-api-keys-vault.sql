@@ -3,7 +3,7 @@
 -- service, one secret per pair, rotation in place, delete removes row and secret, ciphertext at
 -- rest, 42501 for everybody but service_role).
 begin;
-select plan(50);
+select plan(52);
 
 select tests.create_supabase_user('key_alice');
 select tests.create_supabase_user('key_bob');

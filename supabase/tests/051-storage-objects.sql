@@ -2,7 +2,7 @@
 -- user selects, inserts, updates and deletes only objects of that bucket whose first folder is their
 -- uid; anon reaches nothing.
 begin;
-select plan(24);
+select plan(23);
 
 select tests.create_supabase_user('st_alice');
 select tests.create_supabase_user('st_bob');
