@@ -216,9 +216,10 @@ export function createAttachmentsRepository(scope: Scope, ports: TripSageOptions
 
         if (bytes !== undefined) {
           const data = await blobBodyBytes(bytes)
-          if (data.byteLength !== size) await reject(store, row, 'size_mismatch', false)
+          // A client may have used the signed target too: clean up whatever is stored.
+          if (data.byteLength !== size) await reject(store, row, 'size_mismatch', true)
           if (!contentMatchesMimeType(mimeType, data.subarray(0, sniffLength))) {
-            await reject(store, row, 'content_mismatch', false)
+            await reject(store, row, 'content_mismatch', true)
           }
           // upsert: a retried complete() stores the same verified bytes again.
           await store.upload(row.file_path, data, { contentType: mimeType, upsert: true })

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import fc from 'fast-check'
@@ -165,5 +165,22 @@ describe('fileSystemStorage signed URLs over HTTP', () => {
     const forged = await foreign.createSignedUrl(key('notes.txt'), { expiresIn: 60 })
     expect(await (await fetch(forged.url)).json()).toMatchObject({ error: 'InvalidSignature' })
     await storage.remove([key('notes.txt')])
+  })
+
+  it('answers 500 without details instead of throwing when the store is corrupt', async () => {
+    await storage.upload(key('broken.txt'), samples.text, { contentType: 'text/plain' })
+    await writeFile(join(dir, 'attachments', 'meta', ...key('broken.txt').split('/')) + '.json', '{not json')
+    const { url } = await storage.createSignedUrl(key('broken.txt'), { expiresIn: 60 })
+    const response = await fetch(url)
+    expect(response.status).toBe(500)
+    expect(await response.json()).toEqual({
+      statusCode: '500',
+      code: 'InternalError',
+      error: 'InternalError',
+      message: 'Internal Server Error',
+    })
+    await expect(storage.head(key('broken.txt'))).rejects.toMatchObject({ code: 'internal' })
+    expect(JSON.stringify(await storage.head(key('broken.txt')).catch((e: unknown) => e))).not.toContain(dir)
+    await storage.remove([key('broken.txt')])
   })
 })

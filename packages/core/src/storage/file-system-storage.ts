@@ -283,7 +283,14 @@ export function fileSystemStorage(options: FileSystemStorageOptions): FileSystem
       }
     },
 
-    handle: (request) => handleSignedRequest(request),
+    async handle(request: Request): Promise<Response> {
+      try {
+        return await handleSignedRequest(request)
+      } catch {
+        // A server must not crash on one bad request; nothing about the failure is echoed.
+        return storageErrorResponse(500, '500', 'InternalError', 'Internal Server Error')
+      }
+    },
   }
 
   async function handleSignedRequest(request: Request): Promise<Response> {
