@@ -169,7 +169,7 @@ describe('fileSystemStorage signed URLs over HTTP', () => {
 
   it('answers 500 without details instead of throwing when the store is corrupt', async () => {
     await storage.upload(key('broken.txt'), samples.text, { contentType: 'text/plain' })
-    await writeFile(join(dir, 'attachments', 'meta', ...key('broken.txt').split('/')) + '.json', '{not json')
+    await writeFile(`${join(dir, 'attachments', 'meta', ...key('broken.txt').split('/'))}.json`, '{not json')
     const { url } = await storage.createSignedUrl(key('broken.txt'), { expiresIn: 60 })
     const response = await fetch(url)
     expect(response.status).toBe(500)
