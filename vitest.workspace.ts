@@ -13,7 +13,7 @@ export const projects: TestProjectInlineConfiguration[] = [
       name: 'core',
       root: './packages/core',
       include: ['src/**/*.test.ts'],
-      typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
+      typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: '../../tsconfig.json' },
     },
   },
   { ...source, test: { name: 'jobs', root: './packages/jobs', include: ['src/**/*.test.ts'] } },

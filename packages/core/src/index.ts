@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export * from './attachments/index.js'
 export {
   createTripSage,
   type ServiceClient,
@@ -51,6 +52,7 @@ export {
   PlainText,
   PositiveMoney,
 } from './fields.js'
+export * from './keys/index.js'
 export {
   type Cache,
   type CacheEntryOptions,
@@ -95,6 +97,8 @@ export {
 } from './kv/types.js'
 export { type Page, PageLimit } from './pagination.js'
 export type { ServiceRepositories, UserRepositories } from './repositories.js'
+export * from './storage/index.js'
+export type { SpanAttributes, SpanAttributeValue, SpanLike, TracerLike } from './telemetry.js'
 export {
   type Accommodation,
   type AccommodationsRepository,

@@ -1,5 +1,12 @@
+import { type AttachmentsRepository, createAttachmentsRepository } from './attachments/repository.js'
+import {
+  type AttachmentsServiceRepository,
+  createAttachmentsServiceRepository,
+} from './attachments/service-repository.js'
 import type { TripSageOptions } from './client.js'
 import type { Scope } from './db/scope.js'
+import { createUserKeysRepository, type UserKeysRepository } from './keys/repository.js'
+import { createKeysServiceRepository, type KeysServiceRepository } from './keys/service-repository.js'
 import {
   type AccommodationsRepository,
   createAccommodationsRepository,
@@ -31,27 +38,37 @@ export type UserRepositories = {
   readonly transportation: TransportationRepository
   /** Itinerary items of those trips. */
   readonly itinerary: ItineraryRepository
+  /** Files on trips and chat messages (Storage objects + metadata rows + signed URLs). */
+  readonly attachments: AttachmentsRepository
+  /** The user's stored provider keys: metadata only. */
+  readonly keys: UserKeysRepository
 }
 
 /** The repositories of the service scope (`tripsage.service`). */
 export type ServiceRepositories = {
   /** Reads any trip (RLS does not apply: check ownership yourself). */
   readonly trips: TripReader
+  /** Virus scan results and the cleanup of stale uploads. */
+  readonly attachments: AttachmentsServiceRepository
+  /** Users' provider keys in Vault (BYOK). */
+  readonly keys: KeysServiceRepository
 }
 
 /**
  * Builds the user-scope repositories over a scope.
  *
  * @param scope - the user scope (or one bound to an open transaction)
- * @param _ports - the ports passed to `createTripSage`
+ * @param ports - the ports passed to `createTripSage`
  */
-export function createUserRepositories(scope: Scope, _ports: TripSageOptions): UserRepositories {
+export function createUserRepositories(scope: Scope, ports: TripSageOptions): UserRepositories {
   return {
     trips: createTripsRepository(scope),
     flights: createFlightsRepository(scope),
     accommodations: createAccommodationsRepository(scope),
     transportation: createTransportationRepository(scope),
     itinerary: createItineraryRepository(scope),
+    attachments: createAttachmentsRepository(scope, ports),
+    keys: createUserKeysRepository(scope, ports),
   }
 }
 
@@ -59,10 +76,12 @@ export function createUserRepositories(scope: Scope, _ports: TripSageOptions): U
  * Builds the service-scope repositories.
  *
  * @param scope - the service scope (or one bound to an open transaction)
- * @param _ports - the ports passed to `createTripSage`
+ * @param ports - the ports passed to `createTripSage`
  */
-export function createServiceRepositories(scope: Scope, _ports: TripSageOptions): ServiceRepositories {
+export function createServiceRepositories(scope: Scope, ports: TripSageOptions): ServiceRepositories {
   return {
     trips: createTripReader(scope),
+    attachments: createAttachmentsServiceRepository(scope, ports),
+    keys: createKeysServiceRepository(scope, ports),
   }
 }
