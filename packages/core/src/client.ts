@@ -28,6 +28,12 @@ export interface TripSageOptions {
   keys?: KeysOptions
   /** An OpenTelemetry tracer (or anything with `startSpan`); spans carry identifiers, never data or keys. */
   tracer?: TracerLike
+  /**
+   * Set when `db` runs on a `pg` pool created with `pipeline: true` (node-postgres pipeline mode):
+   * the message that enters a scope then shares a round trip with the call's first statement, so
+   * a one-statement call costs one round trip more than the bare statement instead of two.
+   */
+  pipeline?: boolean
 }
 
 /** What a user-scoped transaction callback receives: the same repositories, bound to one transaction. */
@@ -85,7 +91,8 @@ export interface TripSage {
  * const me = tripsage.forUser(claims)
  */
 export function createTripSage(options: TripSageOptions): TripSage {
-  const serviceScope = createServiceScope(options.db)
+  const scopeOptions = { pipeline: options.pipeline === true }
+  const serviceScope = createServiceScope(options.db, scopeOptions)
   const service: ServiceClient = {
     ...createServiceRepositories(serviceScope, options),
     scope: serviceScope,
@@ -98,7 +105,7 @@ export function createTripSage(options: TripSageOptions): TripSage {
   return {
     db: options.db,
     forUser(claims) {
-      const scope = createUserScope(options.db, claims)
+      const scope = createUserScope(options.db, claims, scopeOptions)
       return {
         ...createUserRepositories(scope, options),
         userId: scope.userId as string,

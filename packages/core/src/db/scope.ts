@@ -1,4 +1,15 @@
-import { type Kysely, sql, type Transaction } from 'kysely'
+import {
+  AbortedTransactionError,
+  type Dialect,
+  DummyDriver,
+  type Kysely,
+  type KyselyPlugin,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+  Transaction,
+} from 'kysely'
 import { z } from 'zod'
 import { ValidationError } from '../errors.js'
 import type { TripSageDatabase } from './schema.js'
@@ -37,6 +48,18 @@ export interface Scope {
   run<T>(fn: (trx: ScopedTransaction) => Promise<T>): Promise<T>
 }
 
+/** How scopes talk to the database; see {@link createUserScope}. */
+export interface ScopeOptions {
+  /**
+   * Send the statement that enters the scope without waiting for its answer, in the same round
+   * trip as the call's first statement. Set it only when `db` runs on a `pg` pool created with
+   * `pipeline: true` (node-postgres pipeline mode); other drivers would queue the statements
+   * anyway. It is used only once the database has accepted the one-message entry (see
+   * `docs/decisions/0004-one-round-trip-scopes.md`).
+   */
+  pipeline?: boolean
+}
+
 /**
  * Parses claims for a user scope; throws a `validation` {@link ValidationError} when `sub` is not
  * a UUID or `role` is not `authenticated`.
@@ -51,11 +74,196 @@ export function parseUserClaims(claims: unknown): UserClaims {
   return parsed.data
 }
 
-/** Sets role and claims in a single statement, both local to the current transaction. */
-async function enter(trx: ScopedTransaction, role: 'authenticated' | 'service_role', claims: object): Promise<void> {
-  await sql`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`.execute(
-    trx,
+/**
+ * `value` as a Postgres string literal that reads back as exactly `value`, whatever the server's
+ * `standard_conforming_strings`: the `E'…'` form, with backslashes and quotes doubled. Throws on
+ * NUL, which no Postgres string can hold.
+ *
+ * @param value - any string without NUL characters
+ */
+export function quoteLiteral(value: string): string {
+  if (value.includes('\u0000')) throw new ValidationError('A SQL literal cannot contain NUL characters')
+  return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
+}
+
+type ScopeRole = 'authenticated' | 'service_role'
+
+/** The statements that set a scope's role and claims, transaction-locally, as SQL text. */
+function settingsStatements(role: ScopeRole, claims: object): string {
+  return `select set_config('role', ${quoteLiteral(role)}, true); select set_config('request.jwt.claims', ${quoteLiteral(JSON.stringify(claims))}, true)`
+}
+
+/**
+ * The one message that opens a scope: `begin`, then role and claims set transaction-locally. The
+ * claims travel inlined as a literal, because a message with several statements must use the
+ * simple query protocol, which has no parameters.
+ *
+ * @param role - the Postgres role of the scope
+ * @param claims - the JWT claims (`request.jwt.claims`)
+ */
+export function scopeEntryStatement(role: ScopeRole, claims: object): string {
+  return `begin; ${settingsStatements(role, claims)}`
+}
+
+/**
+ * How a Kysely instance enters scopes, learnt on its first call: `combined` when its driver runs
+ * a several-statement message (it sends parameterless statements with the simple query protocol,
+ * as `pg` and postgres.js do, on a connection of its own), `transaction` when it refuses one
+ * (e.g. the PGlite dialect: extended-protocol queries refuse several statements before running
+ * any) — then every call uses a Kysely transaction plus a `set_config` statement.
+ */
+const entryModes = new WeakMap<Kysely<TripSageDatabase>, 'combined' | 'transaction'>()
+
+/** Postgres refused several statements in one prepared statement (nothing ran). */
+function refusedSeveralStatements(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    e.code === '42601' &&
+    typeof e.message === 'string' &&
+    e.message.includes('multiple commands')
   )
+}
+
+/** A dialect for transactions bound to an already-open connection: it only compiles. */
+const boundDialect: Dialect = {
+  createAdapter: () => new PostgresAdapter(),
+  createDriver: () => new DummyDriver(),
+  createIntrospector: (db) => new PostgresIntrospector(db),
+  createQueryCompiler: () => new PostgresQueryCompiler(),
+}
+
+/**
+ * A `Transaction` over a connection-bound Kysely, usable only while `isOpen()`: like any Kysely
+ * transaction, `transaction()`, `connection()` and `destroy()` throw (nothing can commit the scope
+ * early), and a query sent through a reference kept after the scope ended throws instead of
+ * running on a connection that is back in the pool.
+ */
+function boundTransaction(connection: Kysely<TripSageDatabase>, isOpen: () => boolean): ScopedTransaction {
+  const guard: KyselyPlugin = {
+    transformQuery: ({ node }) => {
+      if (!isOpen()) throw new Error('This scoped transaction has ended; run queries inside the scope callback')
+      return node
+    },
+    transformResult: async ({ result }) => result,
+  }
+  return new Transaction<TripSageDatabase>({
+    config: { dialect: boundDialect },
+    driver: new DummyDriver(),
+    dialect: boundDialect,
+    executor: connection.getExecutor().withPlugin(guard),
+  })
+}
+
+/** Commits; throws Kysely's `AbortedTransactionError` when Postgres rolled back instead. */
+async function commit(connection: Kysely<TripSageDatabase>): Promise<void> {
+  const { rows } = await sql.raw<{ command?: string }>('commit').execute(connection)
+  if (rows[0]?.command === 'ROLLBACK') throw new AbortedTransactionError()
+}
+
+/**
+ * Rolls back after a failure. A rollback that fails means the connection is gone (`pg` then drops
+ * it from the pool); the failure that led here is the error worth reporting.
+ */
+async function rollback(connection: Kysely<TripSageDatabase>): Promise<void> {
+  await sql
+    .raw('rollback')
+    .execute(connection)
+    .catch(() => undefined)
+}
+
+/**
+ * The cheap path: one message opens the transaction and sets role and claims (one round trip
+ * where a Kysely transaction plus a `set_config` statement take two); with `pipeline` it is sent
+ * without waiting, so it shares a round trip with the call's first statement. Then `commit`.
+ */
+function runCombined<T>(
+  db: Kysely<TripSageDatabase>,
+  role: ScopeRole,
+  claims: object,
+  pipeline: boolean,
+  fn: (trx: ScopedTransaction) => Promise<T>,
+): Promise<T> {
+  return db.connection().execute(async (connection) => {
+    let open = true
+    const entry = sql.raw(scopeEntryStatement(role, claims)).execute(connection)
+    // A failed entry failed after `begin` (the message is fixed text around escaped literals),
+    // so statements pipelined behind it fail too: the transaction is aborted.
+    const entered = entry.then(
+      () => null,
+      (error: unknown) => ({ error }),
+    )
+    if (!pipeline) {
+      const failed = await entered
+      if (failed) {
+        await rollback(connection)
+        throw failed.error
+      }
+    }
+    try {
+      const result = await fn(boundTransaction(connection, () => open))
+      const failed = await entered
+      if (failed) throw failed.error
+      open = false
+      await commit(connection)
+      return result
+    } catch (error) {
+      if (!open) throw error
+      open = false
+      const failed = await entered
+      await rollback(connection)
+      throw failed ? failed.error : error
+    }
+  })
+}
+
+/** The portable path: a Kysely transaction, then one `set_config` statement. */
+function runInTransaction<T>(
+  db: Kysely<TripSageDatabase>,
+  role: ScopeRole,
+  claims: object,
+  fn: (trx: ScopedTransaction) => Promise<T>,
+): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`.execute(
+      trx,
+    )
+    return fn(trx)
+  })
+}
+
+/** Thrown inside the first call's transaction when the driver refused a several-statement message. */
+class SeveralStatementsRefused extends Error {}
+
+/** Runs `fn` in a scope, by the path this Kysely instance supports. */
+async function runScoped<T>(
+  db: Kysely<TripSageDatabase>,
+  role: ScopeRole,
+  claims: object,
+  options: ScopeOptions,
+  fn: (trx: ScopedTransaction) => Promise<T>,
+): Promise<T> {
+  const mode = entryModes.get(db)
+  if (mode === 'combined') return runCombined(db, role, claims, options.pipeline === true, fn)
+  if (mode === 'transaction') return runInTransaction(db, role, claims, fn)
+  // First call: a Kysely transaction whose settings go as one two-statement message. If the
+  // driver refuses it, that happens inside our own transaction (PGlite's is exclusive), before fn.
+  try {
+    return await db.transaction().execute(async (trx) => {
+      try {
+        await sql.raw(settingsStatements(role, claims)).execute(trx)
+      } catch (error) {
+        throw refusedSeveralStatements(error) ? new SeveralStatementsRefused() : error
+      }
+      entryModes.set(db, 'combined')
+      return fn(trx)
+    })
+  } catch (error) {
+    if (!(error instanceof SeveralStatementsRefused)) throw error
+    entryModes.set(db, 'transaction')
+    return runInTransaction(db, role, claims, fn)
+  }
 }
 
 /**
@@ -63,18 +271,15 @@ async function enter(trx: ScopedTransaction, role: 'authenticated' | 'service_ro
  *
  * @param db - the Kysely instance (connected as a role that may `SET ROLE authenticated`)
  * @param claims - verified claims; `sub` must be a UUID
+ * @param options - see {@link ScopeOptions}
  */
-export function createUserScope(db: Kysely<TripSageDatabase>, claims: unknown): Scope {
+export function createUserScope(db: Kysely<TripSageDatabase>, claims: unknown, options: ScopeOptions = {}): Scope {
   const parsed = parseUserClaims(claims)
   const jwt = { ...parsed, role: 'authenticated' }
   return {
     kind: 'user',
     userId: parsed.sub,
-    run: (fn) =>
-      db.transaction().execute(async (trx) => {
-        await enter(trx, 'authenticated', jwt)
-        return fn(trx)
-      }),
+    run: (fn) => runScoped(db, 'authenticated', jwt, options, fn),
   }
 }
 
@@ -82,16 +287,13 @@ export function createUserScope(db: Kysely<TripSageDatabase>, claims: unknown): 
  * The service scope: Postgres role `service_role` (bypasses RLS). Callers must check ownership.
  *
  * @param db - the Kysely instance
+ * @param options - see {@link ScopeOptions}
  */
-export function createServiceScope(db: Kysely<TripSageDatabase>): Scope {
+export function createServiceScope(db: Kysely<TripSageDatabase>, options: ScopeOptions = {}): Scope {
   return {
     kind: 'service',
     userId: null,
-    run: (fn) =>
-      db.transaction().execute(async (trx) => {
-        await enter(trx, 'service_role', { role: 'service_role' })
-        return fn(trx)
-      }),
+    run: (fn) => runScoped(db, 'service_role', { role: 'service_role' }, options, fn),
   }
 }
 
