@@ -99,7 +99,7 @@ describe('scopes on PGlite', () => {
             const results = await database.pglite.exec(
               `set standard_conforming_strings = ${conforming}; select ${quoteLiteral(value)} as v`,
             )
-            expect((results.at(-1)?.rows[0] as { v: string }).v).toBe(value)
+            expect(results.at(-1)?.rows[0]).toEqual({ v: value })
           },
         ),
         { numRuns: 100 },
