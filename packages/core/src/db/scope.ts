@@ -1,5 +1,6 @@
 import {
   AbortedTransactionError,
+  CompiledQuery,
   type Dialect,
   DummyDriver,
   type Kysely,
@@ -7,6 +8,8 @@ import {
   PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
+  type QueryExecutor,
+  SingleConnectionProvider,
   sql,
   Transaction,
 } from 'kysely'
@@ -135,12 +138,12 @@ const boundDialect: Dialect = {
 }
 
 /**
- * A `Transaction` over a connection-bound Kysely, usable only while `isOpen()`: like any Kysely
- * transaction, `transaction()`, `connection()` and `destroy()` throw (nothing can commit the scope
- * early), and a query sent through a reference kept after the scope ended throws instead of
- * running on a connection that is back in the pool.
+ * A `Transaction` over one connection, usable only while `isOpen()`: like any Kysely transaction,
+ * `transaction()`, `connection()` and `destroy()` throw (nothing can commit the scope early), and
+ * a query sent through a reference kept after the scope ended throws instead of running on a
+ * connection that is back in the pool.
  */
-function boundTransaction(connection: Kysely<TripSageDatabase>, isOpen: () => boolean): ScopedTransaction {
+function boundTransaction(executor: QueryExecutor, isOpen: () => boolean): ScopedTransaction {
   const guard: KyselyPlugin = {
     transformQuery: ({ node }) => {
       if (!isOpen()) throw new Error('This scoped transaction has ended; run queries inside the scope callback')
@@ -152,25 +155,8 @@ function boundTransaction(connection: Kysely<TripSageDatabase>, isOpen: () => bo
     config: { dialect: boundDialect },
     driver: new DummyDriver(),
     dialect: boundDialect,
-    executor: connection.getExecutor().withPlugin(guard),
+    executor: executor.withPlugin(guard),
   })
-}
-
-/** Commits; throws Kysely's `AbortedTransactionError` when Postgres rolled back instead. */
-async function commit(connection: Kysely<TripSageDatabase>): Promise<void> {
-  const { rows } = await sql.raw<{ command?: string }>('commit').execute(connection)
-  if (rows[0]?.command === 'ROLLBACK') throw new AbortedTransactionError()
-}
-
-/**
- * Rolls back after a failure. A rollback that fails means the connection is gone (`pg` then drops
- * it from the pool); the failure that led here is the error worth reporting.
- */
-async function rollback(connection: Kysely<TripSageDatabase>): Promise<void> {
-  await sql
-    .raw('rollback')
-    .execute(connection)
-    .catch(() => undefined)
 }
 
 /**
@@ -185,34 +171,42 @@ function runCombined<T>(
   pipeline: boolean,
   fn: (trx: ScopedTransaction) => Promise<T>,
 ): Promise<T> {
-  return db.connection().execute(async (connection) => {
+  return db.getExecutor().provideConnection(async (connection) => {
+    // The entry goes straight to the connection, and the callback's statements through a
+    // provider of their own, so neither waits on the other's answer (Kysely's single-connection
+    // provider would serialise them); the driver decides whether they share a round trip.
+    const executor = db.getExecutor().withConnectionProvider(new SingleConnectionProvider(connection))
+    const send = (text: string) => connection.executeQuery(CompiledQuery.raw(text))
     let open = true
-    const entry = sql.raw(scopeEntryStatement(role, claims)).execute(connection)
     // A failed entry failed after `begin` (the message is fixed text around escaped literals),
     // so statements pipelined behind it fail too: the transaction is aborted.
-    const entered = entry.then(
+    const entered = send(scopeEntryStatement(role, claims)).then(
       () => null,
       (error: unknown) => ({ error }),
     )
+    const rollback = () => send('rollback').catch(() => undefined)
     if (!pipeline) {
       const failed = await entered
       if (failed) {
-        await rollback(connection)
+        await rollback()
         throw failed.error
       }
     }
     try {
-      const result = await fn(boundTransaction(connection, () => open))
+      const result = await fn(boundTransaction(executor, () => open))
       const failed = await entered
       if (failed) throw failed.error
       open = false
-      await commit(connection)
+      const { rows } = await send('commit')
+      if ((rows[0] as { command?: string } | undefined)?.command === 'ROLLBACK') throw new AbortedTransactionError()
       return result
     } catch (error) {
       if (!open) throw error
       open = false
       const failed = await entered
-      await rollback(connection)
+      // A rollback that fails means the connection is gone (`pg` then drops it from the pool);
+      // the failure that led here is the error worth reporting.
+      await rollback()
       throw failed ? failed.error : error
     }
   })
