@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export * from './chat/index.js'
 export {
   createTripSage,
   type ServiceClient,
@@ -36,4 +37,7 @@ export {
   UnavailableError,
   ValidationError,
 } from './errors.js'
+export { codePointLength, isStorableText, JsonObject, JsonValue } from './json-value.js'
 export type { Page } from './pagination.js'
+export * from './realtime/index.js'
+export * from './search-cache/index.js'
