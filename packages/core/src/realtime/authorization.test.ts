@@ -56,7 +56,13 @@ beforeAll(async () => {
   }
   const trip = await database.db
     .insertInto('trips')
-    .values({ user_id: users.owner.id, name: 'Seoul', destination: 'Seoul, KR', start_date: '2027-10-01', end_date: '2027-10-05' })
+    .values({
+      user_id: users.owner.id,
+      name: 'Seoul',
+      destination: 'Seoul, KR',
+      start_date: '2027-10-01',
+      end_date: '2027-10-05',
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   tripId = trip.id
@@ -94,7 +100,11 @@ type Who = keyof typeof users
 
 const matrix: [string, () => string, Who[]][] = [
   ['trip:{id}', () => tripTopic(tripId), ['owner', 'admin', 'editor', 'viewer']],
-  ['session:{id} of a trip-linked session', () => sessionTopic(linkedSessionId), ['owner', 'admin', 'editor', 'viewer']],
+  [
+    'session:{id} of a trip-linked session',
+    () => sessionTopic(linkedSessionId),
+    ['owner', 'admin', 'editor', 'viewer'],
+  ],
   ['session:{id} of an unlinked session', () => sessionTopic(privateSessionId), ['owner']],
   ['user:{owner}', () => userTopic(users.owner.id), ['owner']],
   ['user:{viewer}', () => userTopic(users.viewer.id), ['viewer']],

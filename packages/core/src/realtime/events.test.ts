@@ -43,7 +43,13 @@ async function broadcasts(topic: string): Promise<RealtimeEvent[]> {
 async function insertTrip(userId: string): Promise<string> {
   const trip = await database.db
     .insertInto('trips')
-    .values({ user_id: userId, name: 'Tokyo', destination: 'Tokyo, JP', start_date: '2027-03-01', end_date: '2027-03-09' })
+    .values({
+      user_id: userId,
+      name: 'Tokyo',
+      destination: 'Tokyo, JP',
+      start_date: '2027-03-01',
+      end_date: '2027-03-09',
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   return trip.id
@@ -188,7 +194,10 @@ describe('trip broadcasts on trip:{id} and user:{id}', () => {
 
   it('collaborator.changed on the trip and on the collaborator’s own topic', async () => {
     const tripId = await insertTrip(owner.id)
-    await database.db.insertInto('trip_collaborators').values({ trip_id: tripId, user_id: friend.id, role: 'viewer' }).execute()
+    await database.db
+      .insertInto('trip_collaborators')
+      .values({ trip_id: tripId, user_id: friend.id, role: 'viewer' })
+      .execute()
     await database.db
       .updateTable('trip_collaborators')
       .set({ role: 'editor' })
@@ -207,7 +216,10 @@ describe('trip broadcasts on trip:{id} and user:{id}', () => {
 
   it('tells collaborators on their own topic when the whole trip is deleted', async () => {
     const tripId = await insertTrip(owner.id)
-    await database.db.insertInto('trip_collaborators').values({ trip_id: tripId, user_id: friend.id, role: 'admin' }).execute()
+    await database.db
+      .insertInto('trip_collaborators')
+      .values({ trip_id: tripId, user_id: friend.id, role: 'admin' })
+      .execute()
     await sql`delete from realtime.messages`.execute(database.db)
     await database.db.deleteFrom('trips').where('id', '=', tripId).execute()
     expect((await broadcasts(tripTopic(tripId))).map((e) => e.event)).toEqual(['trip.deleted'])
@@ -229,7 +241,16 @@ describe('parseRealtimeEvent', () => {
     for (const bad of [
       { event: 'message.deleted', payload: {} },
       { event: 'message.created', payload: { sessionId: 'x' } },
-      { event: 'toolCall.updated', payload: { sessionId: crypto.randomUUID(), id: crypto.randomUUID(), toolName: 't', status: 'done', updatedAt: '2027-01-01T00:00:00Z' } },
+      {
+        event: 'toolCall.updated',
+        payload: {
+          sessionId: crypto.randomUUID(),
+          id: crypto.randomUUID(),
+          toolName: 't',
+          status: 'done',
+          updatedAt: '2027-01-01T00:00:00Z',
+        },
+      },
       null,
       'message.created',
     ]) {

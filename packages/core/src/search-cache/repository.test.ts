@@ -42,7 +42,10 @@ describe('me.searchCache', () => {
   it.each(kinds)('%s: put then get by an equal query in any key order', async (kind) => {
     const me = tripsage.forUser(alice.claims)
     const query = { city: 'Lisbon', dates: { from: '2027-05-01', to: '2027-05-07' }, guests: 2, asked: kind }
-    const put = await me.searchCache.put(kind, query, [{ name: 'A' }, { name: 'B' }], { ttlSeconds: 600, source: 'amadeus' })
+    const put = await me.searchCache.put(kind, query, [{ name: 'A' }, { name: 'B' }], {
+      ttlSeconds: 600,
+      source: 'amadeus',
+    })
     expect(put).toMatchObject({ kind, query, results: [{ name: 'A' }, { name: 'B' }], source: 'amadeus' })
     expect(put.queryHash).toBe(await searchQueryHash(query))
     const ttl = Date.parse(put.expiresAt) - Date.parse(put.createdAt)
@@ -71,7 +74,12 @@ describe('me.searchCache', () => {
     const query = { from: 'LIS', to: 'NRT' }
     const first = await me.searchCache.put('flights', query, { offers: 1 }, { ttlSeconds: 60, source: 'a' })
     const second = await me.searchCache.put('flights', query, { offers: 2 }, { ttlSeconds: 3600 })
-    expect(second).toMatchObject({ results: { offers: 2 }, source: null, queryHash: first.queryHash, createdAt: first.createdAt })
+    expect(second).toMatchObject({
+      results: { offers: 2 },
+      source: null,
+      queryHash: first.queryHash,
+      createdAt: first.createdAt,
+    })
     expect(Date.parse(second.expiresAt)).toBeGreaterThan(Date.parse(first.expiresAt))
     const rows = await database.db
       .selectFrom('search_flights')
@@ -105,11 +113,16 @@ describe('me.searchCache', () => {
   it('accepts any JSON query and results, nested and unicode', async () => {
     const me = tripsage.forUser(alice.claims)
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...kinds), fc.jsonValue({ maxDepth: 3 }), fc.jsonValue({ maxDepth: 3 }), async (kind, query, results) => {
-        await me.searchCache.put(kind, query as never, results as never, { ttlSeconds: 60 })
-        const hit = await me.searchCache.get(kind, query as never)
-        expect(hit?.results).toEqual(JSON.parse(JSON.stringify(results)))
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...kinds),
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.jsonValue({ maxDepth: 3 }),
+        async (kind, query, results) => {
+          await me.searchCache.put(kind, query as never, results as never, { ttlSeconds: 60 })
+          const hit = await me.searchCache.get(kind, query as never)
+          expect(hit?.results).toEqual(JSON.parse(JSON.stringify(results)))
+        },
+      ),
       { numRuns: 40 },
     )
   })
@@ -129,11 +142,21 @@ describe('tripsage.service.searchCache.purgeExpired', () => {
     await expire('flights', bob.id, { p: 3 })
     await expire('hotels', alice.id, { p: 4 })
     const before = await cacheRowCount()
-    expect(await tripsage.service.searchCache.purgeExpired()).toEqual({ destinations: 0, flights: 2, hotels: 1, activities: 0 })
+    expect(await tripsage.service.searchCache.purgeExpired()).toEqual({
+      destinations: 0,
+      flights: 2,
+      hotels: 1,
+      activities: 0,
+    })
     expect(await cacheRowCount()).toBe(before - 3)
     expect(await me.searchCache.get('flights', { p: 2 })).not.toBeNull()
     expect(await me.searchCache.get('hotels', { p: 5 })).not.toBeNull()
-    expect(await tripsage.service.searchCache.purgeExpired()).toEqual({ destinations: 0, flights: 0, hotels: 0, activities: 0 })
+    expect(await tripsage.service.searchCache.purgeExpired()).toEqual({
+      destinations: 0,
+      flights: 0,
+      hotels: 0,
+      activities: 0,
+    })
   })
 
   it('is not on the user client', () => {
@@ -161,9 +184,20 @@ describe('bad input never reaches the database (fast-check)', () => {
     fc.constant(['\uD800']),
   )
   const badOptions = fc.oneof(
-    fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 30 * 24 * 3600 + 1 }), fc.double({ min: 0.1, max: 99.9, noInteger: true }))
+    fc
+      .oneof(
+        fc.integer({ max: 0 }),
+        fc.integer({ min: 30 * 24 * 3600 + 1 }),
+        fc.double({ min: 0.1, max: 99.9, noInteger: true }),
+      )
       .map((ttlSeconds) => ({ ttlSeconds })),
-    fc.constantFrom({}, { ttl: 60 }, { ttlSeconds: '60' }, { ttlSeconds: 60, source: '' }, { ttlSeconds: 60, extra: 1 }),
+    fc.constantFrom(
+      {},
+      { ttl: 60 },
+      { ttlSeconds: '60' },
+      { ttlSeconds: 60, source: '' },
+      { ttlSeconds: 60, extra: 1 },
+    ),
     fc.string({ minLength: 201, maxLength: 220 }).map((source) => ({ ttlSeconds: 60, source })),
     fc.constantFrom(undefined, null, 60),
   )
@@ -172,10 +206,14 @@ describe('bad input never reaches the database (fast-check)', () => {
     const me = tripsage.forUser(alice.claims)
     const before = await cacheRowCount()
     await fc.assert(fc.asyncProperty(badKind, (kind) => expectValidation(() => me.searchCache.get(kind as never, {}))))
-    await fc.assert(fc.asyncProperty(notJson, (query) => expectValidation(() => me.searchCache.get('flights', query as never))))
+    await fc.assert(
+      fc.asyncProperty(notJson, (query) => expectValidation(() => me.searchCache.get('flights', query as never))),
+    )
     await expectValidation(() => me.searchCache.get('flights', { big: 'x'.repeat(16_384) }))
     await fc.assert(
-      fc.asyncProperty(badKind, (kind) => expectValidation(() => me.searchCache.put(kind as never, {}, [], { ttlSeconds: 60 }))),
+      fc.asyncProperty(badKind, (kind) =>
+        expectValidation(() => me.searchCache.put(kind as never, {}, [], { ttlSeconds: 60 })),
+      ),
     )
     await fc.assert(
       fc.asyncProperty(notJson, async (value) => {
@@ -184,7 +222,9 @@ describe('bad input never reaches the database (fast-check)', () => {
       }),
     )
     await fc.assert(
-      fc.asyncProperty(badOptions, (options) => expectValidation(() => me.searchCache.put('hotels', {}, [], options as never))),
+      fc.asyncProperty(badOptions, (options) =>
+        expectValidation(() => me.searchCache.put('hotels', {}, [], options as never)),
+      ),
     )
     expect(await cacheRowCount()).toBe(before)
   })

@@ -13,7 +13,9 @@ describe('search cache entries come back typed', () => {
     expectTypeOf(me.searchCache.get('flights', { from: 'LIS' })).resolves.toEqualTypeOf<SearchCacheEntry | null>()
     expectTypeOf(me.searchCache.put('hotels', {}, [], { ttlSeconds: 60 })).resolves.toEqualTypeOf<SearchCacheEntry>()
     expectTypeOf(tripsage.service.searchCache.purgeExpired()).resolves.toEqualTypeOf<PurgedSearchCaches>()
-    expectTypeOf<PurgedSearchCaches>().toEqualTypeOf<Record<'destinations' | 'flights' | 'hotels' | 'activities', number>>()
+    expectTypeOf<PurgedSearchCaches>().toEqualTypeOf<
+      Record<'destinations' | 'flights' | 'hotels' | 'activities', number>
+    >()
     expectTypeOf<SearchCacheEntry['results']>().toEqualTypeOf<JsonValue>()
     expectTypeOf<SearchCacheEntry['kind']>().toEqualTypeOf<SearchCacheKind>()
   })
