@@ -35,7 +35,7 @@ update public.chat_sessions set ended_at = now() where id = 'd1000000-0000-4000-
 select results_eq($$select event from realtime.messages where topic = 'session:d1000000-0000-4000-8000-0000000000e2'$$,
   array['session.ended'], 'trigger: ending a session broadcasts session.ended');
 update public.trips set name = 'Hà Nội' where id = 'a1000000-0000-4000-8000-0000000000e1';
-select results_eq($$select event from realtime.messages where topic = 'trip:a1000000-0000-4000-8000-0000000000e1' order by inserted_at$$,
+select set_eq($$select event from realtime.messages where topic = 'trip:a1000000-0000-4000-8000-0000000000e1'$$,
   array['collaborator.changed', 'trip.updated'], 'trigger: collaborator and trip changes are broadcast on trip:{id}');
 select results_eq($$select payload ->> 'op', payload ->> 'role' from realtime.messages
     where topic = 'user:' || tests.get_supabase_uid('r_viewer')::text$$,

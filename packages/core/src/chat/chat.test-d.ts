@@ -4,11 +4,23 @@ import { createTripSage } from '../client.js'
 import type { TripSageDatabase } from '../db/schema.js'
 import type { JsonObject, JsonValue } from '../json-value.js'
 import type { Page } from '../pagination.js'
+import type { ChatMessageRow, ChatSessionRow, ChatToolCallRow } from './rows.js'
 import type { ChatMessage, ChatRole, ChatSession, ChatToolCall, ToolCallStatus } from './schema.js'
 
 const me = createTripSage({ db: {} as Kysely<TripSageDatabase> }).forUser({ sub: crypto.randomUUID() })
 
 describe('chat rows come back typed', () => {
+  it('rows are the generated table types', () => {
+    expectTypeOf<ChatSessionRow['trip_id']>().toEqualTypeOf<string | null>()
+    expectTypeOf<ChatSessionRow['ended_at']>().toEqualTypeOf<string | null>()
+    expectTypeOf<ChatMessageRow['seq']>().toEqualTypeOf<number>()
+    expectTypeOf<ChatMessageRow['content']>().toEqualTypeOf<string>()
+    expectTypeOf<ChatToolCallRow['status']>().toEqualTypeOf<string>()
+    expectTypeOf<ChatToolCallRow['provider_executed']>().toEqualTypeOf<boolean>()
+    // @ts-expect-error: no such column
+    expectTypeOf<ChatMessageRow['body']>()
+  })
+
   it('sessions', () => {
     expectTypeOf(me.chat.sessions.create({ tripId: 'x' })).resolves.toEqualTypeOf<ChatSession>()
     expectTypeOf(me.chat.sessions.get('x')).resolves.toEqualTypeOf<ChatSession>()

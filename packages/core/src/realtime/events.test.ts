@@ -24,13 +24,15 @@ beforeEach(async () => {
 })
 
 /**
- * What was broadcast to `topic`, in order, parsed with the SDK's event schemas (a payload that
+ * What was broadcast to `topic`, in order (by writing transaction, then row position within it:
+ * `inserted_at` has only millisecond resolution on PGlite), parsed with the SDK's event schemas (a payload that
  * does not match its schema fails the parse). Also checks that every row was a private broadcast
  * of an event that belongs on that kind of topic.
  */
 async function broadcasts(topic: string): Promise<RealtimeEvent[]> {
   const { rows } = await sql<{ event: string; payload: unknown; extension: string; private: boolean }>`
-    select event, payload, extension, private from realtime.messages where topic = ${topic} order by inserted_at, id
+    select event, payload, extension, private from realtime.messages where topic = ${topic}
+    order by xmin::text::bigint, ctid
   `.execute(database.db)
   const kind = parseRealtimeTopic(topic).kind
   return rows.map((row) => {
