@@ -109,6 +109,16 @@ describe('me.chat.messages.append', () => {
     ).rejects.toMatchObject({ code: 'validation' })
   })
 
+  it('stores metadata exactly as given, "__proto__" keys included', async () => {
+    const me = tripsage.forUser(owner.claims)
+    const session = await me.chat.sessions.create()
+    const metadata = JSON.parse('{"__proto__": {"x": 1}, "usage": {"tokens": 12}, "tags": ["a", null]}')
+    await me.chat.messages.append(session.id, { role: 'assistant', content: 'ok', metadata })
+    const [stored] = (await me.chat.messages.history(session.id)).items
+    expect(JSON.parse(JSON.stringify(stored?.metadata))).toEqual(JSON.parse(JSON.stringify(metadata)))
+    expect(Object.keys(stored?.metadata ?? {}).sort()).toEqual(['__proto__', 'tags', 'usage'])
+  })
+
   it('writes none of a batch when one message is invalid', async () => {
     const me = tripsage.forUser(owner.claims)
     const session = await me.chat.sessions.create()
