@@ -58,7 +58,7 @@ export interface ScopeOptions {
    * trip as the call's first statement. Set it only when `db` runs on a `pg` pool created with
    * `pipeline: true` (node-postgres pipeline mode); other drivers would queue the statements
    * anyway. It is used only once the database has accepted the one-message entry (see
-   * `docs/decisions/0004-one-round-trip-scopes.md`).
+   * `docs/decisions/0005-scope-round-trips.md`).
    */
   pipeline?: boolean
 }
