@@ -17,21 +17,19 @@ try {
   const alice = await createTestUser(db, { email: 'alice@example.com' })
   const bob = await createTestUser(db, { email: 'bob@example.com' })
   const tripsage = createTripSage({ db })
-  const trip = await tripsage
-    .forUser(alice.claims)
-    .transaction(({ db: tx }) =>
-      tx
-        .insertInto('trips')
-        .values({
-          user_id: alice.id,
-          name: 'Lisbon',
-          destination: 'Lisbon',
-          start_date: '2027-04-10',
-          end_date: '2027-04-17',
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow(),
-    )
+  const trip = await tripsage.forUser(alice.claims).transaction(({ db: tx }) =>
+    tx
+      .insertInto('trips')
+      .values({
+        user_id: alice.id,
+        name: 'Lisbon',
+        destination: 'Lisbon',
+        start_date: '2027-04-10',
+        end_date: '2027-04-17',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow(),
+  )
   const aliceSees = await tripsage
     .forUser(alice.claims)
     .transaction(({ db: tx }) => tx.selectFrom('trips').select('id').execute())
