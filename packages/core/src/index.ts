@@ -4,6 +4,7 @@
  * @packageDocumentation
  * @module @tripsage/core
  */
+export * from './attachments/index.js'
 export {
   createTripSage,
   type ServiceClient,
@@ -37,6 +38,22 @@ export {
   UnavailableError,
   ValidationError,
 } from './errors.js'
+export {
+  boundedText,
+  CurrencyCode,
+  EntityId,
+  Int32,
+  IsoDate,
+  IsoTimestamp,
+  JsonObject,
+  type JsonObjectInput,
+  type JsonValue,
+  type JsonValueInput,
+  Money,
+  PlainText,
+  PositiveMoney,
+} from './fields.js'
+export * from './keys/index.js'
 export {
   type Cache,
   type CacheEntryOptions,
@@ -79,4 +96,48 @@ export {
   type KvWrite,
   type RedisLike,
 } from './kv/types.js'
-export type { Page } from './pagination.js'
+export { type Page, PageLimit } from './pagination.js'
+export type { ServiceRepositories, UserRepositories } from './repositories.js'
+export * from './storage/index.js'
+export type { SpanAttributes, SpanAttributeValue, SpanLike, TracerLike } from './telemetry.js'
+export {
+  type Accommodation,
+  type AccommodationsRepository,
+  AddAccommodationInput,
+  AddCollaboratorInput,
+  AddFlightInput,
+  AddItineraryItemInput,
+  AddTransportationInput,
+  BookingStatus,
+  CollaboratorRole,
+  type CollaboratorsRepository,
+  CreateTripInput,
+  type Flight,
+  FlightClass,
+  type FlightsRepository,
+  GetTripOptions,
+  type ItineraryItem,
+  ItineraryItemType,
+  type ItineraryRepository,
+  ListTripsInput,
+  SortOrder,
+  type Transportation,
+  TransportationKind,
+  type TransportationRepository,
+  type Trip,
+  type TripCollaborator,
+  TripInclude,
+  type TripItemRepository,
+  type TripReader,
+  type TripRelations,
+  TripSortKey,
+  TripStatus,
+  type TripsRepository,
+  TripType,
+  type TripWith,
+  UpdateAccommodationInput,
+  UpdateFlightInput,
+  UpdateItineraryItemInput,
+  UpdateTransportationInput,
+  UpdateTripInput,
+} from './trips/index.js'

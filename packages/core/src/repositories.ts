@@ -1,34 +1,87 @@
+import { type AttachmentsRepository, createAttachmentsRepository } from './attachments/repository.js'
+import {
+  type AttachmentsServiceRepository,
+  createAttachmentsServiceRepository,
+} from './attachments/service-repository.js'
 import type { TripSageOptions } from './client.js'
 import type { Scope } from './db/scope.js'
+import { createUserKeysRepository, type UserKeysRepository } from './keys/repository.js'
+import { createKeysServiceRepository, type KeysServiceRepository } from './keys/service-repository.js'
+import {
+  type AccommodationsRepository,
+  createAccommodationsRepository,
+  createFlightsRepository,
+  createItineraryRepository,
+  createTransportationRepository,
+  createTripReader,
+  createTripsRepository,
+  type FlightsRepository,
+  type ItineraryRepository,
+  type TransportationRepository,
+  type TripReader,
+  type TripsRepository,
+} from './trips/index.js'
 
 /**
  * The repositories of a user scope. Each domain adds its entry here (`trips`, `chat`, `memory`…);
  * the same object is built for `forUser(claims)` and, bound to the open transaction, for
  * `me.transaction(fn)`.
  */
-// biome-ignore lint/complexity/noBannedTypes: each domain adds its repository here
-export type UserRepositories = {}
+export type UserRepositories = {
+  /** Trips the user owns or collaborates on, with `trips.collaborators`. */
+  readonly trips: TripsRepository
+  /** Flights of those trips. */
+  readonly flights: FlightsRepository
+  /** Stays of those trips. */
+  readonly accommodations: AccommodationsRepository
+  /** Ground and sea transport of those trips. */
+  readonly transportation: TransportationRepository
+  /** Itinerary items of those trips. */
+  readonly itinerary: ItineraryRepository
+  /** Files on trips and chat messages (Storage objects + metadata rows + signed URLs). */
+  readonly attachments: AttachmentsRepository
+  /** The user's stored provider keys: metadata only. */
+  readonly keys: UserKeysRepository
+}
 
 /** The repositories of the service scope (`tripsage.service`). */
-// biome-ignore lint/complexity/noBannedTypes: each domain adds its repository here
-export type ServiceRepositories = {}
+export type ServiceRepositories = {
+  /** Reads any trip (RLS does not apply: check ownership yourself). */
+  readonly trips: TripReader
+  /** Virus scan results and the cleanup of stale uploads. */
+  readonly attachments: AttachmentsServiceRepository
+  /** Users' provider keys in Vault (BYOK). */
+  readonly keys: KeysServiceRepository
+}
 
 /**
  * Builds the user-scope repositories over a scope.
  *
- * @param _scope - the user scope (or one bound to an open transaction)
- * @param _ports - the ports passed to `createTripSage`
+ * @param scope - the user scope (or one bound to an open transaction)
+ * @param ports - the ports passed to `createTripSage`
  */
-export function createUserRepositories(_scope: Scope, _ports: TripSageOptions): UserRepositories {
-  return {}
+export function createUserRepositories(scope: Scope, ports: TripSageOptions): UserRepositories {
+  return {
+    trips: createTripsRepository(scope),
+    flights: createFlightsRepository(scope),
+    accommodations: createAccommodationsRepository(scope),
+    transportation: createTransportationRepository(scope),
+    itinerary: createItineraryRepository(scope),
+    attachments: createAttachmentsRepository(scope, ports),
+    keys: createUserKeysRepository(scope, ports),
+  }
 }
 
 /**
  * Builds the service-scope repositories.
  *
- * @param _scope - the service scope (or one bound to an open transaction)
- * @param _ports - the ports passed to `createTripSage`
+ * @param scope - the service scope (or one bound to an open transaction)
+ * @param ports - the ports passed to `createTripSage`
  */
-export function createServiceRepositories(_scope: Scope, _ports: TripSageOptions): ServiceRepositories {
-  return {}
+export function createServiceRepositories(scope: Scope, ports: TripSageOptions): ServiceRepositories {
+  return {
+    trips: createTripReader(scope),
+    attachments: createAttachmentsServiceRepository(scope, ports),
+    keys: createKeysServiceRepository(scope, ports),
+  }
 }
