@@ -23,6 +23,19 @@ describe('API reference (TypeDoc)', () => {
     expect(config.packagesRequiringDocumentation).toEqual(['@tripsage/core', '@tripsage/jobs', '@tripsage/testing'])
   })
 
+  it('documents every public subpath of every package (one entry point per export)', async () => {
+    const config = JSON.parse(await readFile(join(repoRoot, 'typedoc.json'), 'utf8'))
+    const sources: string[] = []
+    for (const name of ['core', 'jobs', 'testing']) {
+      const manifest = JSON.parse(await readFile(join(repoRoot, 'packages', name, 'package.json'), 'utf8'))
+      for (const [subpath, target] of Object.entries<Record<string, unknown> | string>(manifest.exports)) {
+        if (subpath === './package.json' || typeof target === 'string') continue
+        sources.push(join('packages', name, String(target['@tripsage/source'])))
+      }
+    }
+    expect([...config.entryPoints].sort()).toEqual(sources.sort())
+  })
+
   it('pnpm docs:api builds with no broken links and no undocumented exports', async () => {
     out = await mkdtemp(join(tmpdir(), 'tripsage-api-docs-'))
     await run('pnpm', ['run', '--silent', 'docs:api', '--out', out], { cwd: repoRoot, maxBuffer: 16 << 20 }).catch(
@@ -33,7 +46,13 @@ describe('API reference (TypeDoc)', () => {
     const index = await readFile(join(out, 'index.html'), 'utf8')
     expect(index).toContain('TripSage SDK')
     const modules = await readFile(join(out, 'modules.html'), 'utf8').catch(() => index)
-    for (const name of ['@tripsage/core', '@tripsage/core/embedded', '@tripsage/jobs', '@tripsage/testing']) {
+    for (const name of [
+      '@tripsage/core',
+      '@tripsage/core/embedded',
+      '@tripsage/core/storage/fs',
+      '@tripsage/jobs',
+      '@tripsage/testing',
+    ]) {
       expect(modules).toContain(name)
     }
   }, 120_000)

@@ -1,7 +1,10 @@
 // Runs inside a temporary project that installed the packed tarballs: the published ESM entry points.
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createRateLimiter, createTripSage, memoryKv, TripSageError } from '@tripsage/core'
 import { openEmbeddedDatabase } from '@tripsage/core/embedded'
+import { fileSystemStorage } from '@tripsage/core/storage/fs'
 import { NON_RETRYABLE_STATUS, nonRetryableResponse } from '@tripsage/jobs'
 import { createTestUser } from '@tripsage/testing'
 
@@ -16,28 +19,42 @@ try {
   check('migrations applied', (migration?.applied.length ?? 0) > 0)
   const alice = await createTestUser(db, { email: 'alice@example.com' })
   const bob = await createTestUser(db, { email: 'bob@example.com' })
-  const tripsage = createTripSage({ db })
-  const trip = await tripsage.forUser(alice.claims).transaction(({ db: tx }) =>
-    tx
-      .insertInto('trips')
-      .values({
-        user_id: alice.id,
-        name: 'Lisbon',
-        destination: 'Lisbon',
-        start_date: '2027-04-10',
-        end_date: '2027-04-17',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow(),
-  )
-  const aliceSees = await tripsage
-    .forUser(alice.claims)
-    .transaction(({ db: tx }) => tx.selectFrom('trips').select('id').execute())
-  const bobSees = await tripsage
-    .forUser(bob.claims)
-    .transaction(({ db: tx }) => tx.selectFrom('trips').select('id').execute())
-  check('RLS: the owner sees the trip', aliceSees.length === 1 && aliceSees[0].id === trip.id)
-  check('RLS: another user does not', bobSees.length === 0)
+  const storage = fileSystemStorage({
+    dir: join(tmpdir(), `tripsage-consumer-files-${process.pid}`),
+    signingSecret: 'a-signing-secret-of-at-least-32-bytes!!',
+    baseUrl: 'http://localhost:3000/storage',
+  })
+  const tripsage = createTripSage({ db, storage })
+  const asAlice = tripsage.forUser(alice.claims)
+  const asBob = tripsage.forUser(bob.claims)
+  const trip = await asAlice.trips.create({
+    name: 'Lisbon',
+    destination: 'Lisbon',
+    startDate: '2027-04-10',
+    endDate: '2027-04-17',
+  })
+  check('RLS: another user does not see the trip', (await asBob.trips.list()).items.length === 0)
+  await asAlice.trips.collaborators.add(trip.id, { userId: bob.id, role: 'viewer' })
+  const bobSees = await asBob.trips.list()
+  check('RLS: a viewer sees it', bobSees.items.length === 1 && bobSees.items[0].id === trip.id)
+  let denied
+  try {
+    await asBob.trips.update(trip.id, { name: 'Bob was here' })
+  } catch (error) {
+    denied = error
+  }
+  check('a viewer cannot rename it', TripSageError.isInstance(denied) && denied.code === 'forbidden')
+
+  const bytes = new TextEncoder().encode('hello from the tarball')
+  const upload = await asAlice.attachments.createUpload({
+    tripId: trip.id,
+    filename: 'notes.txt',
+    mimeType: 'text/plain',
+    size: bytes.byteLength,
+  })
+  await asAlice.attachments.complete(upload.attachment.id, bytes)
+  const signed = await asAlice.attachments.signedUrl(upload.attachment.id)
+  check('attachments: upload, complete, signed URL', signed.url.startsWith('http://localhost:3000/storage/'))
 
   let refused
   try {
