@@ -64,30 +64,5 @@ export const PositiveMoney = z.number().multipleOf(0.01).gt(0).max(maxMoney)
 /** A value of a Postgres `integer` column. */
 export const Int32 = z.number().int().min(-2_147_483_648).max(2_147_483_647)
 
-/** Any JSON value (what a `jsonb` column stores). */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
-
-/** A JSON object (the shape of the `metadata`-style `jsonb` columns). */
-export type JsonObject = { [key: string]: JsonValue }
-
-/** Any JSON value as input: like {@link JsonValue}, but readonly arrays and objects (`as const`) are welcome. */
-export type JsonValueInput =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly JsonValueInput[]
-  | { readonly [key: string]: JsonValueInput }
-
-/** A JSON object as input; see {@link JsonValueInput}. */
-export type JsonObjectInput = { readonly [key: string]: JsonValueInput }
-
-/**
- * A JSON object for a `jsonb` column. `jsonb` refuses the escape `\u0000` inside strings, so that is
- * refused here too.
- */
-export const JsonObject: z.ZodType<JsonObject, JsonObjectInput> = z
-  .record(z.string(), z.json())
-  .refine((value) => !JSON.stringify(value).includes('\\u0000'), {
-    message: 'must not contain NUL characters',
-  }) as unknown as z.ZodType<JsonObject, JsonObjectInput>
+// The JSON schemas live in one place (json-value.ts); trips' schemas import them from here too.
+export { JsonObject, type JsonObjectInput, JsonValue, type JsonValueInput } from './json-value.js'

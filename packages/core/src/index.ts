@@ -5,6 +5,7 @@
  * @module @tripsage/core
  */
 export * from './attachments/index.js'
+export * from './chat/index.js'
 export {
   createTripSage,
   type ServiceClient,
@@ -45,14 +46,18 @@ export {
   Int32,
   IsoDate,
   IsoTimestamp,
-  JsonObject,
-  type JsonObjectInput,
-  type JsonValue,
-  type JsonValueInput,
   Money,
   PlainText,
   PositiveMoney,
 } from './fields.js'
+export {
+  codePointLength,
+  isStorableText,
+  JsonObject,
+  type JsonObjectInput,
+  JsonValue,
+  type JsonValueInput,
+} from './json-value.js'
 export * from './keys/index.js'
 export {
   type Cache,
@@ -97,7 +102,9 @@ export {
   type RedisLike,
 } from './kv/types.js'
 export { type Page, PageLimit } from './pagination.js'
+export * from './realtime/index.js'
 export type { ServiceRepositories, UserRepositories } from './repositories.js'
+export * from './search-cache/index.js'
 export * from './storage/index.js'
 export type { SpanAttributes, SpanAttributeValue, SpanLike, TracerLike } from './telemetry.js'
 export {

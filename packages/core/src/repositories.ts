@@ -3,10 +3,13 @@ import {
   type AttachmentsServiceRepository,
   createAttachmentsServiceRepository,
 } from './attachments/service-repository.js'
+import { type ChatRepository, createChatRepository } from './chat/repository.js'
 import type { TripSageOptions } from './client.js'
 import type { Scope } from './db/scope.js'
 import { createUserKeysRepository, type UserKeysRepository } from './keys/repository.js'
 import { createKeysServiceRepository, type KeysServiceRepository } from './keys/service-repository.js'
+import { createSearchCacheMaintenance, type SearchCacheMaintenance } from './search-cache/purge.js'
+import { createSearchCacheRepository, type SearchCacheRepository } from './search-cache/repository.js'
 import {
   type AccommodationsRepository,
   createAccommodationsRepository,
@@ -42,6 +45,10 @@ export type UserRepositories = {
   readonly attachments: AttachmentsRepository
   /** The user's stored provider keys: metadata only. */
   readonly keys: UserKeysRepository
+  /** Chat sessions, messages and tool calls. */
+  readonly chat: ChatRepository
+  /** The user's cached search results. */
+  readonly searchCache: SearchCacheRepository
 }
 
 /** The repositories of the service scope (`tripsage.service`). */
@@ -52,6 +59,8 @@ export type ServiceRepositories = {
   readonly attachments: AttachmentsServiceRepository
   /** Users' provider keys in Vault (BYOK). */
   readonly keys: KeysServiceRepository
+  /** Search cache maintenance (purging expired entries of every user). */
+  readonly searchCache: SearchCacheMaintenance
 }
 
 /**
@@ -69,6 +78,8 @@ export function createUserRepositories(scope: Scope, ports: TripSageOptions): Us
     itinerary: createItineraryRepository(scope),
     attachments: createAttachmentsRepository(scope, ports),
     keys: createUserKeysRepository(scope, ports),
+    chat: createChatRepository(scope),
+    searchCache: createSearchCacheRepository(scope),
   }
 }
 
@@ -83,5 +94,6 @@ export function createServiceRepositories(scope: Scope, ports: TripSageOptions):
     trips: createTripReader(scope),
     attachments: createAttachmentsServiceRepository(scope, ports),
     keys: createKeysServiceRepository(scope, ports),
+    searchCache: createSearchCacheMaintenance(scope),
   }
 }
