@@ -108,7 +108,12 @@ export default function Home() {
         upload: { url: string; headers: Record<string, string> }
       }>('/api/attachments', {
         method: 'POST',
-        body: JSON.stringify({ tripId: trip.id, filename: file.name, mimeType: file.type || 'application/octet-stream', size: file.size }),
+        body: JSON.stringify({
+          tripId: trip.id,
+          filename: file.name,
+          mimeType: file.type || 'application/octet-stream',
+          size: file.size,
+        }),
       })
       const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: file })
       if (!put.ok) throw new Error(`upload failed: HTTP ${put.status}`)
@@ -131,7 +136,7 @@ export default function Home() {
         {user ? ` — signed in as ${user.email ?? user.id}` : ''}
       </p>
       {error && (
-        <p role="alert" style={{ color: 'crimson' }}>
+        <p role="alert" data-testid="error" style={{ color: 'crimson' }}>
           {error}
         </p>
       )}

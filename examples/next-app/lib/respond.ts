@@ -3,8 +3,8 @@
  * `TripSageError` into its HTTP status with a body that carries no row data.
  */
 import { TripSageError, type TripSageErrorCode, type UserClient } from '@tripsage/core'
-import { getTripSage } from './tripsage'
 import { currentClaims } from './session'
+import { getTripSage } from './tripsage'
 
 const statusOfCode: Record<TripSageErrorCode, number> = {
   validation: 400,
