@@ -36,4 +36,16 @@ export {
   UnavailableError,
   ValidationError,
 } from './errors.js'
+export {
+  assertEmbedderFitsColumn,
+  EMBEDDING_DIMENSIONS,
+  type EmbedOptions,
+  type Embedder,
+  LOCAL_EMBEDDER_MODEL,
+  type LocalEmbedderOptions,
+  localEmbedder,
+  parseVectorText,
+  toVectorText,
+} from './embeddings/index.js'
+export * from './memory/index.js'
 export type { Page } from './pagination.js'
