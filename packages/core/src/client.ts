@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { TripSageDatabase } from './db/schema.js'
-import type { Embedder } from './embeddings/embedder.js'
 import { bindScope, createServiceScope, createUserScope, type Scope, type ScopedTransaction } from './db/scope.js'
+import type { Embedder } from './embeddings/embedder.js'
 import {
   createServiceRepositories,
   createUserRepositories,

@@ -26,6 +26,17 @@ export type { Database, TripSageDatabase, VectorColumn } from './db/schema.js'
 export { parseUserClaims, type Scope, type ScopedTransaction, UserClaims } from './db/scope.js'
 export type { SqlFile } from './db/sql-bundle.generated.js'
 export {
+  assertEmbedderFitsColumn,
+  EMBEDDING_DIMENSIONS,
+  type Embedder,
+  type EmbedOptions,
+  LOCAL_EMBEDDER_MODEL,
+  type LocalEmbedderOptions,
+  localEmbedder,
+  parseVectorText,
+  toVectorText,
+} from './embeddings/index.js'
+export {
   ConflictError,
   ForbiddenError,
   NotFoundError,
@@ -36,16 +47,5 @@ export {
   UnavailableError,
   ValidationError,
 } from './errors.js'
-export {
-  assertEmbedderFitsColumn,
-  EMBEDDING_DIMENSIONS,
-  type EmbedOptions,
-  type Embedder,
-  LOCAL_EMBEDDER_MODEL,
-  type LocalEmbedderOptions,
-  localEmbedder,
-  parseVectorText,
-  toVectorText,
-} from './embeddings/index.js'
 export * from './memory/index.js'
 export type { Page } from './pagination.js'

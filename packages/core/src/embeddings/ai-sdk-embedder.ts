@@ -1,6 +1,6 @@
 import { type EmbeddingModel, embedMany } from 'ai'
 import { RateLimitedError, TripSageError, UnavailableError } from '../errors.js'
-import { assertEmbeddings, EMBEDDING_DIMENSIONS, type EmbedOptions, type Embedder } from './embedder.js'
+import { assertEmbeddings, EMBEDDING_DIMENSIONS, type Embedder, type EmbedOptions } from './embedder.js'
 
 /** Options of {@link aiSdkEmbedder}. */
 export interface AiSdkEmbedderOptions {
@@ -47,6 +47,7 @@ export function aiSdkEmbedder(model: EmbeddingModel, options: AiSdkEmbedderOptio
     dimensions,
     async embed(texts: string[], embedOptions?: EmbedOptions): Promise<number[][]> {
       if (texts.length === 0) return []
+      if (embedOptions?.signal?.aborted) throw providerError(embedOptions.signal.reason, modelId, embedOptions.signal)
       let embeddings: number[][]
       try {
         const result = await embedMany({

@@ -1,4 +1,4 @@
-import { EMBEDDING_DIMENSIONS, type EmbedOptions, type Embedder } from './embedder.js'
+import { EMBEDDING_DIMENSIONS, type Embedder, type EmbedOptions } from './embedder.js'
 
 /** The model id {@link localEmbedder} stores with the rows it embeds. */
 export const LOCAL_EMBEDDER_MODEL = 'tripsage-local-ngram-v1'
@@ -46,7 +46,8 @@ function embedText(text: string, dimensions: number): number[] {
     addFeature(vector, `w\u0000${word}`, wordWeight)
     const padded = `\u0002${word}\u0003`
     const chars = Array.from(padded)
-    for (let i = 0; i + 3 <= chars.length; i++) addFeature(vector, `g\u0000${chars.slice(i, i + 3).join('')}`, trigramWeight)
+    for (let i = 0; i + 3 <= chars.length; i++)
+      addFeature(vector, `g\u0000${chars.slice(i, i + 3).join('')}`, trigramWeight)
   }
   // A text without letters or digits ("", "!!!") still gets a unit vector: a zero vector has no
   // cosine distance and pgvector's HNSW index skips it.

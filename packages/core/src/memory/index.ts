@@ -1,5 +1,5 @@
 export { contentHash } from './content-hash.js'
-export { maximalMarginalRelevance, type MmrCandidate } from './mmr.js'
+export { type MmrCandidate, maximalMarginalRelevance } from './mmr.js'
 export {
   createMemoryRepository,
   createMemoryServiceRepository,

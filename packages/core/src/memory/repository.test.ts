@@ -35,9 +35,9 @@ async function countRows(userId: string): Promise<number> {
 }
 
 async function newSession(userId: string): Promise<string> {
-  const r = await sql<{ id: string }>`insert into chat_sessions (user_id) values (${userId}::uuid) returning id`.execute(
-    database.db,
-  )
+  const r = await sql<{
+    id: string
+  }>`insert into chat_sessions (user_id) values (${userId}::uuid) returning id`.execute(database.db)
   return (r.rows[0] as { id: string }).id
 }
 
@@ -57,7 +57,10 @@ describe('me.memory: writing', () => {
   it('adds a memory with the model id, defaults and a content hash', async () => {
     const user = await createTestUser(database.db)
     const me = createTripSage({ db: database.db, embedder }).forUser(user.claims)
-    const memory = await me.memory.add({ content: '  Prefers aisle seats on long flights  ', metadata: { topic: 'flights' } })
+    const memory = await me.memory.add({
+      content: '  Prefers aisle seats on long flights  ',
+      metadata: { topic: 'flights' },
+    })
     expect(memory).toMatchObject({
       userId: user.id,
       sessionId: null,
@@ -75,7 +78,13 @@ describe('me.memory: writing', () => {
   it('is idempotent by (user, content hash): re-adding returns the existing memory and embeds nothing', async () => {
     const user = await createTestUser(database.db)
     let calls = 0
-    const counting: Embedder = { ...embedder, embed: (texts, o) => ((calls += 1), embedder.embed(texts, o)) }
+    const counting: Embedder = {
+      ...embedder,
+      embed: (texts, o) => {
+        calls += 1
+        return embedder.embed(texts, o)
+      },
+    }
     const me = createTripSage({ db: database.db, embedder: counting }).forUser(user.claims)
     const first = await me.memory.add({ content: 'Allergic to peanuts' })
     const again = await me.memory.add({ content: 'Allergic   to\npeanuts', importance: 0.9 })
@@ -87,7 +96,13 @@ describe('me.memory: writing', () => {
   it('addMany: one embed call, one INSERT, input order, duplicates mapped to one memory', async () => {
     const user = await createTestUser(database.db)
     const batches: string[][] = []
-    const recording: Embedder = { ...embedder, embed: (texts, o) => (batches.push(texts), embedder.embed(texts, o)) }
+    const recording: Embedder = {
+      ...embedder,
+      embed: (texts, o) => {
+        batches.push(texts)
+        return embedder.embed(texts, o)
+      },
+    }
     const me = createTripSage({ db: database.db, embedder: recording }).forUser(user.claims)
     const existing = await me.memory.add({ content: 'Travels with a dog' })
     batches.length = 0
@@ -98,7 +113,12 @@ describe('me.memory: writing', () => {
       { content: 'Likes  museums', type: 'trip_history' },
     ])
     expect(batches).toEqual([['Likes museums', 'Vegetarian']])
-    expect(memories.map((m) => m.content)).toEqual(['Likes museums', 'Travels with a dog', 'Vegetarian', 'Likes museums'])
+    expect(memories.map((m) => m.content)).toEqual([
+      'Likes museums',
+      'Travels with a dog',
+      'Vegetarian',
+      'Likes museums',
+    ])
     expect(memories[1]).toEqual(existing)
     expect(memories[3]?.id).toBe(memories[0]?.id)
     expect(memories[0]?.type).toBe('trip_history')
@@ -128,7 +148,11 @@ describe('me.memory: writing', () => {
       { content: 'short vector', embedding: [1, 2, 3], embeddingModel: 'm' },
       { content: 'long vector', embedding: new Array(1537).fill(0.1), embeddingModel: 'm' },
       { content: 'nan', embedding: nan, embeddingModel: 'm' },
-      { content: 'infinity', embedding: axis(1).map((x, i) => (i === 0 ? Number.POSITIVE_INFINITY : x)), embeddingModel: 'm' },
+      {
+        content: 'infinity',
+        embedding: axis(1).map((x, i) => (i === 0 ? Number.POSITIVE_INFINITY : x)),
+        embeddingModel: 'm',
+      },
       { content: '' },
       { content: ' \n\t ' },
       { content: 'x'.repeat(8193), sessionId },
@@ -154,7 +178,11 @@ describe('me.memory: writing', () => {
 
   it('refuses an embedder that returns the wrong dimension, writing nothing', async () => {
     const user = await createTestUser(database.db)
-    const liar: Embedder = { model: 'liar', dimensions: EMBEDDING_DIMENSIONS, embed: async (t) => t.map(() => [1, 2, 3]) }
+    const liar: Embedder = {
+      model: 'liar',
+      dimensions: EMBEDDING_DIMENSIONS,
+      embed: async (t) => t.map(() => [1, 2, 3]),
+    }
     const me = createTripSage({ db: database.db, embedder: liar }).forUser(user.claims)
     await expectCode(me.memory.add({ content: 'anything' }), 'validation')
     expect(await countRows(user.id)).toBe(0)
@@ -204,7 +232,8 @@ describe('me.memory: reading, updating, forgetting', () => {
     const me = createTripSage({ db: database.db, embedder }).forUser(user.claims)
     const m = await me.memory.add({ content: 'Favourite city is Porto' })
     const embeddingOf = async (id: string) =>
-      (await sql<{ e: string }>`select embedding::text as e from memories where id = ${id}::uuid`.execute(database.db)).rows[0]?.e
+      (await sql<{ e: string }>`select embedding::text as e from memories where id = ${id}::uuid`.execute(database.db))
+        .rows[0]?.e
     const before = await embeddingOf(m.id)
     const sameContent = await me.memory.update(m.id, { importance: 0.8, metadata: { a: 1 } })
     expect(sameContent).toMatchObject({ importance: expect.closeTo(0.8, 5), metadata: { a: 1 }, content: m.content })
@@ -253,7 +282,11 @@ describe('me.memory: session memories', () => {
     // Same content in another session is another memory; a redelivered message is the same one.
     const m2 = await me.memory.add({ content: 'Wants a hotel near Shibuya', sessionId: s2 })
     expect(m2.id).not.toBe(m1.id)
-    const redelivered = await me.memory.add({ content: 'A different extraction', sessionId: s1, sourceMessageId: messageId })
+    const redelivered = await me.memory.add({
+      content: 'A different extraction',
+      sessionId: s1,
+      sourceMessageId: messageId,
+    })
     expect(redelivered.id).toBe(m1.id)
     const hits = await me.memory.search({ query: 'hotel Shibuya', sessionId: s1 })
     expect(hits.map((h) => h.id)).toEqual([m1.id])
@@ -287,14 +320,23 @@ describe('me.memory: recall', () => {
     ])
     const hits = await me.memory.search({ embedding: axis(0), ...model })
     expect(hits.map((h) => h.content)).toEqual(['same', 'close', 'orthogonal', 'opposite'])
-    expect(hits.map((h) => Number(h.similarity.toFixed(4)))).toEqual([1, Number((1 / Math.sqrt(1.25)).toFixed(4)), 0, -1])
+    expect(hits.map((h) => Number(h.similarity.toFixed(4)))).toEqual([
+      1,
+      Number((1 / Math.sqrt(1.25)).toFixed(4)),
+      0,
+      -1,
+    ])
     const above = await me.memory.search({ embedding: axis(0), ...model, minSimilarity: 0.5 })
     expect(above.map((h) => h.content)).toEqual(['same', 'close'])
     const typed = await me.memory.search({ embedding: axis(0), ...model, types: ['trip_history'] })
     expect(typed.map((h) => h.content)).toEqual(['close'])
     const meta = await me.memory.search({ embedding: axis(0), ...model, metadata: { k: 'a' } })
     expect(meta.map((h) => h.content)).toEqual(['same'])
-    const future = await me.memory.search({ embedding: axis(0), ...model, since: new Date(Date.now() + 60_000).toISOString() })
+    const future = await me.memory.search({
+      embedding: axis(0),
+      ...model,
+      since: new Date(Date.now() + 60_000).toISOString(),
+    })
     expect(future).toEqual([])
     const otherModel = await me.memory.search({ embedding: axis(0), embeddingModel: 'another' })
     expect(otherModel.map((h) => h.content)).toEqual(['other model'])
@@ -335,17 +377,32 @@ describe('me.memory: recall', () => {
         ...model,
       })),
     )
-    const target = await me.memory.add({ content: 'Booking reference QX7Z9 for the ferry', embedding: axis(700), ...model })
+    const target = await me.memory.add({
+      content: 'Booking reference QX7Z9 for the ferry',
+      embedding: axis(700),
+      ...model,
+    })
     const vectorOnly = await me.memory.search({ embedding: axis(0), ...model, limit: 5 })
     expect(vectorOnly.map((h) => h.id)).not.toContain(target.id)
-    const hybrid = await me.memory.hybridSearch({ query: 'QX7Z9', embedding: axis(0), ...model, limit: 5, candidates: 5 })
+    const hybrid = await me.memory.hybridSearch({
+      query: 'QX7Z9',
+      embedding: axis(0),
+      ...model,
+      limit: 5,
+      candidates: 5,
+    })
     const hit = hybrid.find((h) => h.id === target.id)
     expect(hit).toMatchObject({ vectorRank: null, textRank: 1, similarity: expect.closeTo(0, 5) })
     expect(hybrid).toHaveLength(5)
     // Both lists agree on nothing, so the scores are 1/(k+1) for the tops of each list.
     expect(hybrid[0]?.score).toBeCloseTo(1 / 61, 10)
     // Weighting the text arm puts the exact keyword first.
-    const textFirst = await me.memory.hybridSearch({ query: 'QX7Z9', embedding: axis(0), ...model, weights: { text: 2 } })
+    const textFirst = await me.memory.hybridSearch({
+      query: 'QX7Z9',
+      embedding: axis(0),
+      ...model,
+      weights: { text: 2 },
+    })
     expect(textFirst[0]?.id).toBe(target.id)
   })
 

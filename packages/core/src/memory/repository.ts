@@ -10,7 +10,7 @@ import { contentHash } from './content-hash.js'
 import { maximalMarginalRelevance } from './mmr.js'
 import {
   AddManyMemoriesInput,
-  AddMemoryInput,
+  type AddMemoryInput,
   ForgetAllMemoriesInput,
   HybridSearchMemoriesInput,
   ListMemoriesInput,
@@ -174,7 +174,9 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
 
     const needsVector = [
       ...toInsert.filter((p) => p.item.embedding === undefined).map((p) => ({ p, content: p.item.content })),
-      ...toRefresh.filter((r) => r.staleModel && r.p.item.embedding === undefined).map((r) => ({ p: r.p, content: r.row.content })),
+      ...toRefresh
+        .filter((r) => r.staleModel && r.p.item.embedding === undefined)
+        .map((r) => ({ p: r.p, content: r.row.content })),
     ]
     const vectors = await embed(
       needsVector.map((n) => n.content),
@@ -240,13 +242,12 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
     const memoryId = parseInput(MemoryId, id, what)
     const { sessionId } = parseInput(MemorySelector, selector ?? {}, what)
     const table = tableOf(sessionId)
-    const rows = await run(
-      (trx) =>
-        sql<MemoryRow>`
+    const rows = await run((trx) =>
+      sql<MemoryRow>`
           select ${memoryColumns(table)} from ${tableRef(table)}
           where id = ${memoryId}::uuid ${sessionId === undefined ? sql`` : sql`and session_id = ${sessionId}::uuid`}`.execute(
-          trx,
-        ),
+        trx,
+      ),
     )
     const row = rows.rows[0]
     return row ? toMemory(row) : null
@@ -273,7 +274,10 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
     const hits = rows.map((row) => ({ ...toMemory(row), similarity: 1 - Number(row.distance) }))
     if (!mmr) return hits
     const picked = maximalMarginalRelevance(
-      rows.map((row, i) => ({ relevance: (hits[i] as MemorySearchHit).similarity, embedding: parseVectorText(row.embedding_text) })),
+      rows.map((row, i) => ({
+        relevance: (hits[i] as MemorySearchHit).similarity,
+        embedding: parseVectorText(row.embedding_text),
+      })),
       parsed.limit,
       mmr.lambda,
     )
@@ -326,9 +330,8 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
       const parsed = parseInput(ListMemoriesInput, input ?? {}, what)
       const table = tableOf(parsed.sessionId)
       const after = parsed.cursor === undefined ? undefined : decodeCursor(parsed.cursor, 2)
-      const rows = await run(
-        (trx) =>
-          sql<MemoryRow & { created_key: string }>`
+      const rows = await run((trx) =>
+        sql<MemoryRow & { created_key: string }>`
             select ${memoryColumns(table)}, ${createdKey} as created_key
             from ${tableRef(table)}
             where ${filterConditions(parsed)}
@@ -355,7 +358,8 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
       const set: RawBuilder<unknown>[] = []
       const content = changes.content ?? current.content
       const hash = changes.content === undefined ? current.contentHash : await contentHash(changes.content)
-      const reembed = hash !== current.contentHash || (embedder !== undefined && current.embeddingModel !== embedder.model)
+      const reembed =
+        hash !== current.contentHash || (embedder !== undefined && current.embeddingModel !== embedder.model)
       if (changes.content !== undefined) set.push(sql`content = ${changes.content}`, sql`content_hash = ${hash}`)
       if (reembed) {
         const [vector] = await embed([content], signal ? { signal } : undefined)
@@ -367,10 +371,9 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
       if (changes.importance !== undefined) set.push(sql`importance = ${changes.importance}`)
       if (changes.expiresAt !== undefined) set.push(sql`expires_at = ${changes.expiresAt}::timestamptz`)
       if (set.length === 0) return current
-      const rows = await run(
-        (trx) =>
-          // Guarded by the hash we embedded from: a concurrent content change makes this a conflict.
-          sql<MemoryRow>`
+      const rows = await run((trx) =>
+        // Guarded by the hash we embedded from: a concurrent content change makes this a conflict.
+        sql<MemoryRow>`
             update ${tableRef(table)} set ${sql.join(set)}
             where id = ${memoryId}::uuid and content_hash = ${current.contentHash}
             returning ${memoryColumns(table)}`.execute(trx),
@@ -390,9 +393,8 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
       const memoryId = parseInput(MemoryId, id, what)
       const { sessionId } = parseInput(MemorySelector, selector ?? {}, what)
       const table = tableOf(sessionId)
-      const result = await run(
-        (trx) =>
-          sql`delete from ${tableRef(table)} where id = ${memoryId}::uuid
+      const result = await run((trx) =>
+        sql`delete from ${tableRef(table)} where id = ${memoryId}::uuid
             ${sessionId === undefined ? sql`` : sql`and session_id = ${sessionId}::uuid`}`.execute(trx),
       )
       // Owner-only policies: 0 rows means absent or someone else's, both invisible.
@@ -402,9 +404,8 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
     forgetAll: async (input) => {
       const parsed = parseInput(ForgetAllMemoriesInput, input ?? {}, what)
       const table = tableOf(parsed.sessionId)
-      const rows = await run(
-        (trx) =>
-          sql<{ count: number | string }>`
+      const rows = await run((trx) =>
+        sql<{ count: number | string }>`
             with deleted as (
               delete from ${tableRef(table)}
               where ${filterConditions({ ...parsed, includeExpired: true })}
@@ -482,14 +483,22 @@ function requireEmbedder(embedder: Embedder | undefined): Embedder {
 
 function missingModel(): ValidationError {
   return new ValidationError('Invalid memory', {
-    details: { issues: [{ path: 'embeddingModel', message: 'embeddingModel is required with embedding when no embedder is configured' }] },
+    details: {
+      issues: [
+        { path: 'embeddingModel', message: 'embeddingModel is required with embedding when no embedder is configured' },
+      ],
+    },
   })
 }
 
 /** Existing rows matching the dedup keys (or, for session memories, the source message ids). */
 async function findExisting(
   trx: ScopedTransaction,
-  items: readonly { table: MemoryTable; hash: string; item: { sessionId?: string | undefined; sourceMessageId?: string | undefined } }[],
+  items: readonly {
+    table: MemoryTable
+    hash: string
+    item: { sessionId?: string | undefined; sourceMessageId?: string | undefined }
+  }[],
 ): Promise<MemoryRow[]> {
   const rows: MemoryRow[] = []
   const longTerm = items.filter((p) => p.table === 'memories')
@@ -506,7 +515,9 @@ async function findExisting(
     const result = await sql<MemoryRow>`
       select ${memoryColumns('session_memories')} from public.session_memories
       where (session_id, content_hash) in (${sql.join(keys)})
-        ${sources.length > 0 ? sql`or source_message_id in (${sql.join(sources.map((s) => sql`${s}::uuid`))})` : sql``}`.execute(trx)
+        ${sources.length > 0 ? sql`or source_message_id in (${sql.join(sources.map((s) => sql`${s}::uuid`))})` : sql``}`.execute(
+      trx,
+    )
     rows.push(...result.rows)
   }
   return rows
