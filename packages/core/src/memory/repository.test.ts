@@ -162,6 +162,7 @@ describe('me.memory: writing', () => {
       { content: 'bad importance', importance: 2 },
       { content: 'bad expiry', expiresAt: 'tomorrow' },
       { content: 'mass assignment', userId: bob.id },
+      { content: 'a model without a vector', embeddingModel: 'm' },
     ]
     for (const input of bad) await expectCode(me.memory.add(input as never), 'validation')
     // One bad item fails the whole batch.

@@ -69,6 +69,13 @@ const Types = z.array(MemoryType).min(1).max(MEMORY_TYPES.length)
 
 const noTypeForSession = (value: { sessionId?: string | undefined; type?: unknown; types?: unknown }) =>
   value.sessionId === undefined || (value.type === undefined && value.types === undefined)
+const modelWithEmbedding = (value: { embedding?: unknown; embeddingModel?: unknown }) =>
+  value.embeddingModel === undefined || value.embedding !== undefined
+const modelWithEmbeddingError = {
+  error: 'embeddingModel names the model of `embedding`; pass it only with `embedding`',
+  path: ['embeddingModel'],
+}
+
 const noTypeForSessionError = {
   error: 'type and types apply to long-term memories only; session memories have no type',
   path: ['sessionId'],
@@ -96,6 +103,7 @@ export const AddMemoryInput = z
     embeddingModel: EmbeddingModelId.optional(),
   })
   .refine(noTypeForSession, noTypeForSessionError)
+  .refine(modelWithEmbedding, modelWithEmbeddingError)
 /** Input of `memory.add`; see the {@link AddMemoryInput} schema. */
 export type AddMemoryInput = z.input<typeof AddMemoryInput>
 
@@ -179,6 +187,7 @@ export const SearchMemoriesInput = z
     path: ['query'],
   })
   .refine(noTypeForSession, noTypeForSessionError)
+  .refine(modelWithEmbedding, modelWithEmbeddingError)
 /** Input of `memory.search`. */
 export type SearchMemoriesInput = z.input<typeof SearchMemoriesInput>
 
@@ -201,6 +210,7 @@ export const HybridSearchMemoriesInput = z
     candidates: z.number().int().min(1).max(1000).optional(),
   })
   .refine(noTypeForSession, noTypeForSessionError)
+  .refine(modelWithEmbedding, modelWithEmbeddingError)
 /** Input of `memory.hybridSearch`. */
 export type HybridSearchMemoriesInput = z.input<typeof HybridSearchMemoriesInput>
 
