@@ -223,6 +223,7 @@ async function benchSize(rows: number) {
       }
     }
     const latency = Object.fromEntries(names.map((name) => [name, summarise(samples.get(name) ?? [])]))
+    process.stdout.write(`${rows} rows: ${JSON.stringify({ ...loadTimes, latency })}\n`)
 
     // recall@10 of memory.search against an exact scan of the same user's rows.
     let found = 0
@@ -258,7 +259,7 @@ async function benchSize(rows: number) {
       addSamples.sdk.push(performance.now() - started)
       const values = batch.map(
         (b) =>
-          sql`(${user.id}::uuid, ${`raw ${b.content}`}, encode(sha256(${`raw ${b.content}`}::bytea), 'hex'), ${toVectorText(
+          sql`(${user.id}::uuid, ${`raw ${b.content}`}, encode(sha256(convert_to(${`raw ${b.content}`}, 'UTF8')), 'hex'), ${toVectorText(
             b.embedding,
           )}::extensions.vector, ${MODEL})`,
       )

@@ -296,6 +296,14 @@ describe('me.memory: session memories', () => {
     await expectCode(me.memory.get(m1.id), 'not_found')
     const hybrid = await me.memory.hybridSearch({ query: 'Shibuya', sessionId: s2 })
     expect(hybrid.map((h) => h.id)).toEqual([m2.id])
+    // One batch, same content in two sessions: two memories, each found again by its own session.
+    const batch = [
+      { content: 'Same note', sessionId: s2 },
+      { content: 'Same note', sessionId: s1 },
+    ]
+    const both = await me.memory.addMany(batch)
+    expect(both.map((m) => m.sessionId)).toEqual([s2, s1])
+    expect(await me.memory.addMany(batch)).toEqual(both)
   })
 
   it('cannot be written into another user’s session', async () => {

@@ -156,7 +156,9 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
 
     const existing = await run((trx) => findExisting(trx, distinct))
     const resolve = (p: (typeof pending)[number], rows: MemoryRow[]): MemoryRow | undefined =>
-      rows.find((r) => dedupKey(p.table, p.item.sessionId, r.content_hash) === p.key && sameTable(r, p.table)) ??
+      rows.find(
+        (r) => sameTable(r, p.table) && dedupKey(p.table, r.session_id ?? undefined, r.content_hash) === p.key,
+      ) ??
       (p.table === 'session_memories' && p.item.sourceMessageId !== undefined
         ? rows.find((r) => r.session_id !== null && r.source_message_id === p.item.sourceMessageId)
         : undefined)
