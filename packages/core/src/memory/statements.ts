@@ -172,11 +172,15 @@ export interface HybridStatementParams {
 export function hybridSearchStatement(p: HybridStatementParams): RawBuilder<HybridRow> {
   const textFilters = { ...p.filters, embeddingModel: null }
   const fusedColumns = sql.raw(memoryColumnNames.map((name) => `coalesce(v.${name}, t.${name}) as ${name}`).join(', '))
+  // The query vector is sent once and read by both arms through an InitPlan, which the HNSW index
+  // scan accepts as its ORDER BY argument.
+  const query = sql`(select v from query_vector)`
   return sql<HybridRow>`
-    with vector_arm as materialized (
+    with query_vector as (select ${p.vector}::extensions.vector as v),
+    vector_arm as materialized (
       select *, row_number() over (order by distance, id) as rank
       from (
-        select ${memoryColumns(p.table)}, embedding operator(extensions.<=>) ${p.vector}::extensions.vector as distance
+        select ${memoryColumns(p.table)}, embedding operator(extensions.<=>) ${query} as distance
         from ${tableRef(p.table)}
         where ${filterConditions(p.filters)}
         order by distance
@@ -185,7 +189,7 @@ export function hybridSearchStatement(p: HybridStatementParams): RawBuilder<Hybr
     ),
     text_arm as materialized (
       select ${memoryColumns(p.table, 'matches')},
-        matches.embedding operator(extensions.<=>) ${p.vector}::extensions.vector as distance,
+        matches.embedding operator(extensions.<=>) ${query} as distance,
         row_number() over (order by text_score desc, id) as rank
       from (
         select ${memoryColumns(p.table)}, embedding, ts_rank_cd(content_tsv, query) as text_score
