@@ -119,10 +119,10 @@ function asUser<T>(db: Kysely<TripSageDatabase>, user: TestUser, fn: (trx: Kysel
 }
 
 const rawSearch = (trx: Kysely<TripSageDatabase>, vector: string) =>
-  sql`select id, content, metadata, 1 - (embedding operator(extensions.<=>) ${vector}::extensions.vector) as similarity
+  sql`select id, content, metadata, embedding operator(extensions.<=>) ${vector}::extensions.vector as distance
     from public.memories
     where (expires_at is null or expires_at > now())
-    order by embedding operator(extensions.<=>) ${vector}::extensions.vector
+    order by distance
     limit 10`.execute(trx)
 
 // Hand-written hybrid search doing what hybridSearch does: both arms index-ordered, RRF over a
@@ -223,6 +223,18 @@ async function benchSize(rows: number) {
       }
     }
     const latency = Object.fromEntries(names.map((name) => [name, summarise(samples.get(name) ?? [])]))
+    // Which access path the planner picked for one user's search (HNSW, or the user's rows + sort).
+    const plan = await asUser(db, users[0] as TestUser, async (trx) => {
+      const r = await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw('')}select id from public.memories
+        where (expires_at is null or expires_at > now())
+        order by embedding operator(extensions.<=>) ${toVectorText(vectors[0] as number[])}::extensions.vector limit 10`.execute(
+        trx,
+      )
+      const lines = r.rows.map((row) => row['QUERY PLAN'])
+      return lines.some((l) => l.includes('memories_embedding_idx'))
+        ? 'HNSW index scan (memories_embedding_idx)'
+        : 'bitmap scan of the user’s rows + exact top-N sort'
+    })
     process.stdout.write(`${rows} rows: ${JSON.stringify({ ...loadTimes, latency })}\n`)
 
     // recall@10 of memory.search against an exact scan of the same user's rows.
@@ -278,6 +290,7 @@ async function benchSize(rows: number) {
       rowsPerUser: rows / USERS,
       efSearch: EF_SEARCH,
       ...loadTimes,
+      searchPlan: plan,
       latencyMs: latency,
       searchRatio: round((latency['memory.search']?.p50 ?? 0) / (latency['raw SQL search']?.p50 ?? 1)),
       hybridRatio: round((latency['memory.hybridSearch']?.p50 ?? 0) / (latency['raw SQL hybrid (RRF)']?.p50 ?? 1)),

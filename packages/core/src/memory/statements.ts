@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
+import type { ScopeRunOptions } from '../db/scope.js'
 import type { MemoryMetadata, MemoryType } from './schema.js'
 
 /** The two memory tables: long-term `memories` and per-chat-session `session_memories`. */
@@ -101,10 +102,16 @@ export function filterConditions(filters: MemoryFilters): RawBuilder<unknown> {
 }
 
 /**
- * Sets the HNSW search knobs for the rest of the transaction (`set_config(…, true)` = `SET LOCAL`):
- * `ef_search`, and `iterative_scan = relaxed_order` so that when filters (or RLS) reject candidates
- * the index keeps scanning until `limit` rows pass — up to `hnsw.max_scan_tuples`.
+ * The HNSW search knobs, set transaction-locally (`set_config(…, true)` = `SET LOCAL`) in the
+ * scope statement: `ef_search`, and `iterative_scan = relaxed_order` so that when filters (or RLS)
+ * reject candidates the index keeps scanning until `limit` rows pass — up to
+ * `hnsw.max_scan_tuples`.
  */
+export function hnswSettings(efSearch: number): ScopeRunOptions {
+  return { settings: { 'hnsw.ef_search': String(efSearch), 'hnsw.iterative_scan': 'relaxed_order' } }
+}
+
+/** The same settings as a statement, for a transaction opened by hand. */
 export function hnswSettingsStatement(efSearch: number): RawBuilder<unknown> {
   return sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`
 }
