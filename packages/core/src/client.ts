@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { AttachmentsOptions } from './attachments/schema.js'
 import type { TripSageDatabase } from './db/schema.js'
 import { bindScope, createServiceScope, createUserScope, type Scope, type ScopedTransaction } from './db/scope.js'
+import type { Embedder } from './embeddings/embedder.js'
 import type { KeysOptions } from './keys/schema.js'
 import {
   createServiceRepositories,
@@ -28,6 +29,13 @@ export interface TripSageOptions {
   keys?: KeysOptions
   /** An OpenTelemetry tracer (or anything with `startSpan`); spans carry identifiers, never data or keys. */
   tracer?: TracerLike
+  /**
+   * Embeds memory contents and queries: `localEmbedder()` (offline, lexical) or
+   * `aiSdkEmbedder(model)` from `@tripsage/core/ai-sdk`. Optional: without one, memory calls that
+   * must embed text throw a `validation` error (calls passing `embedding` still work). Its
+   * `dimensions` must be 1536 (the column size), else `createTripSage` throws `validation`.
+   */
+  embedder?: Embedder
 }
 
 /** What a user-scoped transaction callback receives: the same repositories, bound to one transaction. */
