@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { TripSageDatabase } from './db/schema.js'
 import { bindScope, createServiceScope, createUserScope, type Scope, type ScopedTransaction } from './db/scope.js'
+import type { Embedder } from './embeddings/embedder.js'
 import {
   createServiceRepositories,
   createUserRepositories,
@@ -12,6 +13,13 @@ import {
 export interface TripSageOptions {
   /** Any Kysely instance over the TripSage schema: PGlite (embedded), `pg`, postgres.js… */
   db: Kysely<TripSageDatabase>
+  /**
+   * Embeds memory contents and queries: `localEmbedder()` (offline, lexical) or
+   * `aiSdkEmbedder(model)` from `@tripsage/core/ai-sdk`. Optional: without one, memory calls that
+   * must embed text throw a `validation` error (calls passing `embedding` still work). Its
+   * `dimensions` must be 1536 (the column size), else `createTripSage` throws `validation`.
+   */
+  embedder?: Embedder
 }
 
 /** What a user-scoped transaction callback receives: the same repositories, bound to one transaction. */

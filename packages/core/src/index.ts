@@ -26,6 +26,17 @@ export type { Database, TripSageDatabase, VectorColumn } from './db/schema.js'
 export { parseUserClaims, type Scope, type ScopedTransaction, UserClaims } from './db/scope.js'
 export type { SqlFile } from './db/sql-bundle.generated.js'
 export {
+  assertEmbedderFitsColumn,
+  EMBEDDING_DIMENSIONS,
+  type Embedder,
+  type EmbedOptions,
+  LOCAL_EMBEDDER_MODEL,
+  type LocalEmbedderOptions,
+  localEmbedder,
+  parseVectorText,
+  toVectorText,
+} from './embeddings/index.js'
+export {
   ConflictError,
   ForbiddenError,
   NotFoundError,
@@ -78,4 +89,34 @@ export {
   type KvWrite,
   type RedisLike,
 } from './kv/types.js'
+export {
+  AddManyMemoriesInput,
+  AddMemoryInput,
+  contentHash,
+  DEFAULT_EF_SEARCH,
+  Embedding,
+  EmbeddingModelId,
+  ForgetAllMemoriesInput,
+  HybridSearchMemoriesInput,
+  ListMemoriesInput,
+  MAX_ADD_MANY,
+  MAX_MEMORY_CONTENT_LENGTH,
+  MEMORY_TYPES,
+  type Memory,
+  type MemoryCallOptions,
+  MemoryContent,
+  type MemoryHybridHit,
+  MemoryId,
+  MemoryMetadata,
+  type MemoryRepository,
+  type MemorySearchHit,
+  MemorySelector,
+  type MemoryServiceRepository,
+  MemoryType,
+  MmrOptions,
+  PurgeExpiredMemoriesInput,
+  type PurgeExpiredMemoriesResult,
+  SearchMemoriesInput,
+  UpdateMemoryInput,
+} from './memory/index.js'
 export type { Page } from './pagination.js'

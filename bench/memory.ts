@@ -1,0 +1,328 @@
+/**
+ * Memory recall on the embedded database (PGlite + pgvector): `search` and `hybridSearch` latency
+ * next to hand-written SQL doing the same work, recall@10 against exact search, and `addMany(50)`
+ * throughput next to a raw 50-row INSERT.
+ *
+ *   node --conditions=@tripsage/source --import tsx bench/memory.ts [--quick] [--sizes 10000,50000]
+ *
+ * Writes bench/results/memory.json. Memories belong to 100 users (1 % each, the case that needs
+ * iterative index scans); vectors are clustered 1536-dim, generated in SQL, and the HNSW index is
+ * built after the bulk load with the migration's own definition. Every iteration runs each case
+ * once, in rotating order, so drift in the machine's load hits all cases alike. Raw SQL runs as the
+ * same user (role + claims in one statement, same `hnsw.*` settings), so the ratio is the SDK's own
+ * overhead: input parsing, the scope statement, row mapping.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus, totalmem } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createTripSage, parseVectorText, type TripSageDatabase, toVectorText } from '@tripsage/core'
+import { createTestDatabase, createTestUser, type TestUser } from '@tripsage/testing'
+import { type Kysely, sql } from 'kysely'
+
+const quick = process.argv.includes('--quick')
+const sizesArg = process.argv.find((a) => a.startsWith('--sizes'))
+const sizes = sizesArg
+  ? (sizesArg.split('=')[1] ?? process.argv[process.argv.indexOf(sizesArg) + 1] ?? '').split(',').map(Number)
+  : quick
+    ? [10_000]
+    : [10_000, 50_000]
+const iterations = quick ? 60 : 300
+const warmup = quick ? 10 : 30
+const recallQueries = quick ? 40 : 200
+const addManyRounds = quick ? 5 : 20
+const USERS = 100
+const CLUSTERS = 100
+const MODEL = 'bench-synthetic'
+const EF_SEARCH = 100
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0
+const summarise = (samples: number[]) => {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const mean = samples.reduce((s, x) => s + x, 0) / samples.length
+  return {
+    p50: round(percentile(sorted, 0.5)),
+    p95: round(percentile(sorted, 0.95)),
+    mean: round(mean),
+    n: samples.length,
+  }
+}
+const round = (x: number) => Math.round(x * 1000) / 1000
+
+/** Loads `rows` clustered vectors spread over the users, then builds the HNSW index. */
+async function load(db: Kysely<TripSageDatabase>, users: TestUser[], rows: number) {
+  const [index] = (
+    await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'memories_embedding_idx'`.execute(
+      db,
+    )
+  ).rows
+  await sql`drop index public.memories_embedding_idx`.execute(db)
+  await sql`select setseed(0.17)`.execute(db)
+  await sql`create temp table centers as
+    select c, array(select (random() - 0.5)::real from generate_series(1, 1536) where c >= 0)::extensions.vector as v
+    from generate_series(0, ${CLUSTERS - 1}) c`.execute(db)
+  await sql`create temp table noise as
+    select n, array(select (random() - 0.5)::real from generate_series(1, 1536) where n >= 0)::extensions.vector as v
+    from generate_series(0, 999) n`.execute(db)
+  await sql`create temp table bench_users as
+    select (ordinality - 1)::int as u, id::uuid from unnest(${sql.raw(`array[${users.map((u) => `'${u.id}'`).join(',')}]`)}::uuid[]) with ordinality as t(id)`.execute(
+    db,
+  )
+  const scaled = (alias: string) =>
+    sql.raw(`${alias}.v operator(extensions.*) array_fill((random() * 0.5)::real, array[1536])::extensions.vector`)
+  const started = performance.now()
+  // Full-text content: a few words per row so the text arm of hybrid search has work to do.
+  await sql`
+    insert into public.memories (user_id, content, content_hash, embedding, embedding_model, metadata)
+    select u.id, 'memory ' || g || ' about ' || (array['lisbon','kyoto','ramen','ferry','museum','hiking','beach','visa'])[1 + g % 8]
+        || ' and ' || (array['train','hotel','window','aisle','budget','family','dog','vegan'])[1 + (g / 8) % 8],
+      encode(sha256(('memory ' || g)::bytea), 'hex'),
+      c.v operator(extensions.+) ${scaled('a')} operator(extensions.+) ${scaled('b')} operator(extensions.+) ${scaled('d')},
+      ${MODEL}, jsonb_build_object('cluster', c.c)
+    from generate_series(0::bigint, ${rows - 1}) g
+    join bench_users u on u.u = g % ${USERS}
+    join centers c on c.c = (g * 31 + g / 100) % ${CLUSTERS}
+    join noise a on a.n = (g * 7919) % 1000
+    join noise b on b.n = (g * 104729 + 13) % 1000
+    join noise d on d.n = (g * 1299709 + 101) % 1000`.execute(db)
+  const inserted = performance.now()
+  await sql`set maintenance_work_mem = '1GB'`.execute(db)
+  await sql.raw((index as { indexdef: string }).indexdef).execute(db)
+  await sql`reset maintenance_work_mem`.execute(db)
+  await sql`analyze public.memories`.execute(db)
+  return { insertMs: round(inserted - started), indexBuildMs: round(performance.now() - inserted) }
+}
+
+async function queryVectors(db: Kysely<TripSageDatabase>, count: number): Promise<number[][]> {
+  const scaled = (alias: string) =>
+    sql.raw(`${alias}.v operator(extensions.*) array_fill((random() * 0.5)::real, array[1536])::extensions.vector`)
+  const r = await sql<{ v: string }>`
+    select (c.v operator(extensions.+) ${scaled('a')} operator(extensions.+) ${scaled('b')})::text as v
+    from generate_series(0, ${count - 1}) i
+    join centers c on c.c = (i * 37) % ${CLUSTERS}
+    join noise a on a.n = (i * 613 + 5) % 1000
+    join noise b on b.n = (i * 211 + 17) % 1000
+    order by i`.execute(db)
+  return r.rows.map((row) => parseVectorText(row.v))
+}
+
+/** Raw SQL as the user: role, claims and hnsw settings in one statement, then the query. */
+function asUser<T>(db: Kysely<TripSageDatabase>, user: TestUser, fn: (trx: Kysely<TripSageDatabase>) => Promise<T>) {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('role', 'authenticated', true),
+      set_config('request.jwt.claims', ${JSON.stringify({ ...user.claims, role: 'authenticated' })}, true),
+      set_config('hnsw.ef_search', ${String(EF_SEARCH)}, true),
+      set_config('hnsw.iterative_scan', 'relaxed_order', true)`.execute(trx)
+    return fn(trx)
+  })
+}
+
+const rawSearch = (trx: Kysely<TripSageDatabase>, vector: string) =>
+  sql`select id, content, metadata, 1 - (embedding operator(extensions.<=>) ${vector}::extensions.vector) as similarity
+    from public.memories
+    where (expires_at is null or expires_at > now())
+    order by embedding operator(extensions.<=>) ${vector}::extensions.vector
+    limit 10`.execute(trx)
+
+// Hand-written hybrid search doing what hybridSearch does: both arms index-ordered, RRF over a
+// FULL OUTER JOIN.
+const rawHybrid = (trx: Kysely<TripSageDatabase>, vector: string, text: string) =>
+  sql`with semantic as (
+      select id, row_number() over (order by distance) as rank_ix from (
+        select id, embedding operator(extensions.<=>) ${vector}::extensions.vector as distance
+        from public.memories where (expires_at is null or expires_at > now())
+        order by distance limit 40) v
+    ), full_text as (
+      select id, row_number() over (order by score desc) as rank_ix from (
+        select id, ts_rank_cd(content_tsv, q) as score
+        from public.memories, websearch_to_tsquery('english', ${text}) q
+        where content_tsv @@ q and (expires_at is null or expires_at > now())
+        order by score desc limit 40) t
+    )
+    select m.id, m.content,
+      coalesce(1.0 / (60 + full_text.rank_ix), 0.0) + coalesce(1.0 / (60 + semantic.rank_ix), 0.0) as score
+    from full_text full outer join semantic on full_text.id = semantic.id
+    join public.memories m on m.id = coalesce(full_text.id, semantic.id)
+    order by score desc limit 10`.execute(trx)
+
+// The Supabase docs' hybrid_search shape: the semantic CTE ranks with a window over every row,
+// which no index can serve (for context: what the documented pattern costs).
+const supabaseDocsHybrid = (trx: Kysely<TripSageDatabase>, vector: string, text: string) =>
+  sql`with full_text as (
+      select id, row_number() over (order by ts_rank_cd(content_tsv, websearch_to_tsquery('english', ${text})) desc) as rank_ix
+      from public.memories where content_tsv @@ websearch_to_tsquery('english', ${text})
+      order by rank_ix limit 20
+    ), semantic as (
+      select id, row_number() over (order by embedding operator(extensions.<=>) ${vector}::extensions.vector) as rank_ix
+      from public.memories
+      order by rank_ix limit 20
+    )
+    select m.id, m.content,
+      coalesce(1.0 / (50 + full_text.rank_ix), 0.0) + coalesce(1.0 / (50 + semantic.rank_ix), 0.0) as score
+    from full_text full outer join semantic on full_text.id = semantic.id
+    join public.memories m on m.id = coalesce(full_text.id, semantic.id)
+    order by score desc limit 10`.execute(trx)
+
+async function benchSize(rows: number) {
+  const database = await createTestDatabase()
+  const { db } = database
+  try {
+    const users: TestUser[] = []
+    for (let i = 0; i < USERS; i++) users.push(await createTestUser(db))
+    const loadTimes = await load(db, users, rows)
+    const vectors = await queryVectors(db, Math.max(recallQueries, 50))
+    const tripsage = createTripSage({ db })
+    const texts = ['lisbon train', 'kyoto ramen', 'ferry hotel', 'museum budget', 'beach family', '"visa" vegan']
+
+    const cases: Record<string, (i: number) => Promise<unknown>> = {
+      'raw SQL search': (i) => {
+        const user = users[i % USERS] as TestUser
+        return asUser(db, user, (trx) => rawSearch(trx, toVectorText(vectors[i % vectors.length] as number[])))
+      },
+      'memory.search': (i) => {
+        const user = users[i % USERS] as TestUser
+        return tripsage
+          .forUser(user.claims)
+          .memory.search({ embedding: vectors[i % vectors.length] as number[], embeddingModel: MODEL, limit: 10 })
+      },
+      'raw SQL hybrid (RRF)': (i) => {
+        const user = users[i % USERS] as TestUser
+        return asUser(db, user, (trx) =>
+          rawHybrid(trx, toVectorText(vectors[i % vectors.length] as number[]), texts[i % texts.length] as string),
+        )
+      },
+      'Supabase docs hybrid_search (for context)': (i) => {
+        const user = users[i % USERS] as TestUser
+        return asUser(db, user, (trx) =>
+          supabaseDocsHybrid(
+            trx,
+            toVectorText(vectors[i % vectors.length] as number[]),
+            texts[i % texts.length] as string,
+          ),
+        )
+      },
+      'memory.hybridSearch': (i) => {
+        const user = users[i % USERS] as TestUser
+        return tripsage.forUser(user.claims).memory.hybridSearch({
+          query: texts[i % texts.length] as string,
+          embedding: vectors[i % vectors.length] as number[],
+          embeddingModel: MODEL,
+          limit: 10,
+        })
+      },
+    }
+    const names = Object.keys(cases)
+    const samples = new Map<string, number[]>(names.map((name) => [name, []]))
+    for (let i = 0; i < warmup + iterations; i++) {
+      for (let j = 0; j < names.length; j++) {
+        const name = names[(i + j) % names.length] as string
+        const started = performance.now()
+        await (cases[name] as (i: number) => Promise<unknown>)(i)
+        if (i >= warmup) samples.get(name)?.push(performance.now() - started)
+      }
+    }
+    const latency = Object.fromEntries(names.map((name) => [name, summarise(samples.get(name) ?? [])]))
+    process.stdout.write(`${rows} rows: ${JSON.stringify({ ...loadTimes, latency })}\n`)
+
+    // recall@10 of memory.search against an exact scan of the same user's rows.
+    let found = 0
+    let hitCount = 0
+    for (let i = 0; i < recallQueries; i++) {
+      const user = users[(i * 7) % USERS] as TestUser
+      const vector = vectors[i % vectors.length] as number[]
+      const hits = await tripsage
+        .forUser(user.claims)
+        .memory.search({ embedding: vector, embeddingModel: MODEL, limit: 10 })
+      const exact = await sql<{ id: string }>`
+        select id from public.memories where user_id = ${user.id}::uuid
+        order by (embedding operator(extensions.<=>) ${toVectorText(vector)}::extensions.vector) + 0, id limit 10`.execute(
+        db,
+      )
+      const expected = new Set(exact.rows.map((r) => r.id))
+      found += hits.filter((h) => expected.has(h.id)).length
+      hitCount += hits.length
+    }
+
+    // addMany(50) with precomputed vectors (the embedder is not measured) vs a raw 50-row INSERT.
+    const addSamples = { sdk: [] as number[], raw: [] as number[] }
+    const batchVectors = await queryVectors(db, 50)
+    for (let round = 0; round < addManyRounds; round++) {
+      const user = users[round % USERS] as TestUser
+      const batch = batchVectors.map((embedding, k) => ({
+        content: `bench addMany round ${round} item ${k}`,
+        embedding,
+        embeddingModel: MODEL,
+      }))
+      let started = performance.now()
+      await tripsage.forUser(user.claims).memory.addMany(batch)
+      addSamples.sdk.push(performance.now() - started)
+      const values = batch.map(
+        (b) =>
+          sql`(${user.id}::uuid, ${`raw ${b.content}`}, encode(sha256(convert_to(${`raw ${b.content}`}, 'UTF8')), 'hex'), ${toVectorText(
+            b.embedding,
+          )}::extensions.vector, ${MODEL})`,
+      )
+      started = performance.now()
+      await asUser(db, user, (trx) =>
+        sql`insert into public.memories (user_id, content, content_hash, embedding, embedding_model)
+          values ${sql.join(values)} returning id`.execute(trx),
+      )
+      addSamples.raw.push(performance.now() - started)
+    }
+    const perSecond = (ms: number[]) => round((50 * ms.length) / (ms.reduce((s, x) => s + x, 0) / 1000))
+
+    return {
+      rows,
+      users: USERS,
+      rowsPerUser: rows / USERS,
+      efSearch: EF_SEARCH,
+      ...loadTimes,
+      latencyMs: latency,
+      searchRatio: round((latency['memory.search']?.p50 ?? 0) / (latency['raw SQL search']?.p50 ?? 1)),
+      hybridRatio: round((latency['memory.hybridSearch']?.p50 ?? 0) / (latency['raw SQL hybrid (RRF)']?.p50 ?? 1)),
+      recallAt10: round(found / (recallQueries * 10)),
+      meanHitsPerSearch: round(hitCount / recallQueries),
+      addMany50: {
+        sdkMs: summarise(addSamples.sdk),
+        rawInsertMs: summarise(addSamples.raw),
+        sdkRowsPerSecond: perSecond(addSamples.sdk),
+        rawRowsPerSecond: perSecond(addSamples.raw),
+      },
+    }
+  } finally {
+    await database.close()
+  }
+}
+
+const results = []
+for (const rows of sizes) {
+  const result = await benchSize(rows)
+  results.push(result)
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+}
+const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'memory.json')
+await mkdir(dirname(out), { recursive: true })
+await writeFile(
+  out,
+  `${JSON.stringify(
+    {
+      bench: 'memory',
+      date: new Date().toISOString(),
+      quick,
+      machine: {
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      database: 'PGlite (WebAssembly) + pgvector, one connection',
+      iterations,
+      warmup,
+      results,
+    },
+    null,
+    2,
+  )}\n`,
+)
+process.stdout.write(`wrote ${out}\n`)
