@@ -120,3 +120,4 @@ export {
   UpdateMemoryInput,
 } from './memory/index.js'
 export type { Page } from './pagination.js'
+export { parseInput } from './validation.js'
