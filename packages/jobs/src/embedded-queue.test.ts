@@ -21,7 +21,12 @@ describe('signQstashRequest', () => {
 
   it('expires after ttlSeconds', async () => {
     const body = '{}'
-    const signature = await signQstashRequest({ signingKey: keys.currentSigningKey, url, body, now: () => Date.now() - 600_000 })
+    const signature = await signQstashRequest({
+      signingKey: keys.currentSigningKey,
+      url,
+      body,
+      now: () => Date.now() - 600_000,
+    })
     await expect(new Receiver({ ...keys, devMode: false }).verify({ signature, body, url })).rejects.toThrow()
   })
 })

@@ -1,7 +1,7 @@
 import { ValidationError } from '@tripsage/core'
 import type { JobPublisher, PublishJsonRequest, PublishJsonResponse } from './enqueue.js'
-import { NON_RETRYABLE_STATUS } from './responses.js'
 import { signQstashRequest } from './qstash-signer.js'
+import { NON_RETRYABLE_STATUS } from './responses.js'
 import type { SigningKeys } from './signature.js'
 
 /** Options of {@link createEmbeddedQueue}. */
@@ -128,7 +128,14 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions = {}): Embedde
     }
   }
 
-  const deliver = async (messageId: string, url: string, body: string, retries: number, delayMs: number, headers: Headers) => {
+  const deliver = async (
+    messageId: string,
+    url: string,
+    body: string,
+    retries: number,
+    delayMs: number,
+    headers: Headers,
+  ) => {
     if (delayMs > 0) await later(delayMs)
     for (let retried = 0; !closed; retried++) {
       const { status, nonRetryable } = await attempt(messageId, url, body, retried, headers)
@@ -162,7 +169,14 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions = {}): Embedde
       if (request.deduplicationId !== undefined) seen.set(request.deduplicationId, { messageId, at })
       const body = JSON.stringify(request.body)
       const retries = request.retries ?? 3
-      const delivery = deliver(messageId, request.url, body, retries, (request.delay ?? 0) * 1000, new Headers(request.headers))
+      const delivery = deliver(
+        messageId,
+        request.url,
+        body,
+        retries,
+        (request.delay ?? 0) * 1000,
+        new Headers(request.headers),
+      )
       pending.add(delivery)
       void delivery.finally(() => pending.delete(delivery))
       return { messageId, deduplicated: false }

@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
 import type { TripSage } from '@tripsage/core'
+import { sql } from 'kysely'
 import type { JobFailure } from './handler.js'
 
 /**

@@ -69,7 +69,10 @@ describe('createJobHandler: construction', () => {
     expect(() =>
       createJobHandler({
         ...base,
-        receiver: { currentSigningKey: 'sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r', nextSigningKey: 'sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs' },
+        receiver: {
+          currentSigningKey: 'sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r',
+          nextSigningKey: 'sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs',
+        },
       }),
     ).toThrow(/dev-server/)
   })
@@ -208,7 +211,10 @@ describe('createJobHandler: payloads', () => {
 
   it('refuses a body over maxBodyBytes, declared or streamed', async () => {
     const { handler, runs } = setup({ maxBodyBytes: 1024 })
-    const big = payload('big', Array.from({ length: 200 }, () => 'xxxxxxxxxx'))
+    const big = payload(
+      'big',
+      Array.from({ length: 200 }, () => 'xxxxxxxxxx'),
+    )
     await expectNonRetryable(await handler(await delivery(big)))
     const text = JSON.stringify(big)
     const stream = new ReadableStream<Uint8Array>({
@@ -233,7 +239,14 @@ describe('createJobHandler: payloads', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 200 }), async (n) => {
         const { handler, runs } = setup()
-        const res = await handler(await delivery(payload(`batch-${n}`, Array.from({ length: n }, (_, i) => `i${i}`))))
+        const res = await handler(
+          await delivery(
+            payload(
+              `batch-${n}`,
+              Array.from({ length: n }, (_, i) => `i${i}`),
+            ),
+          ),
+        )
         if (n > 50) {
           expect(res.status).toBe(NON_RETRYABLE_STATUS)
           expect(runs).toEqual([])

@@ -138,7 +138,7 @@ export function createJobHandler<S extends z.ZodType, R>(options: JobHandlerOpti
   const claimTtl = positiveInteger(options.claimTtlSeconds ?? 300, 'claimTtlSeconds')
   const resultTtl = positiveInteger(options.resultTtlSeconds ?? 86_400, 'resultTtlSeconds')
   const retryAfter = nonNegativeInteger(options.retryAfterSeconds ?? 10, 'retryAfterSeconds')
-  const urlOf = typeof options.url === 'function' ? options.url : () => (options.url as string | undefined)
+  const urlOf = typeof options.url === 'function' ? options.url : () => options.url as string | undefined
   const batchOf = options.batch ?? ((payload: unknown) => (Array.isArray(payload) ? payload : []))
 
   const report = async (failure: JobFailure): Promise<void> => {

@@ -5,11 +5,11 @@
  * @packageDocumentation
  */
 export {
+  createEmbeddedQueue,
   type DeadLetter,
   type Delivery,
   type EmbeddedQueue,
   type EmbeddedQueueOptions,
-  createEmbeddedQueue,
 } from './embedded-queue.js'
 export {
   type EnqueuedJob,
@@ -48,5 +48,5 @@ export {
   relayOutbox,
 } from './outbox.js'
 export { type SignQstashRequestInput, signQstashRequest } from './qstash-signer.js'
-export { type JobErrorBody, NON_RETRYABLE_STATUS, errorResponse, nonRetryableResponse } from './responses.js'
-export { type ReceiverOption, type SigningKeys } from './signature.js'
+export { errorResponse, type JobErrorBody, NON_RETRYABLE_STATUS, nonRetryableResponse } from './responses.js'
+export type { ReceiverOption, SigningKeys } from './signature.js'

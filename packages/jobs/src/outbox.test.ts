@@ -1,4 +1,4 @@
-import { createTripSage, type TripSage, localEmbedder, memoryKv, TripSageError } from '@tripsage/core'
+import { createTripSage, localEmbedder, memoryKv, type TripSage, TripSageError } from '@tripsage/core'
 import { createTestDatabase, createTestUser, type TestDatabase, type TestUser } from '@tripsage/testing'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -48,21 +48,25 @@ async function appendWithOutbox(user: TestUser, sessionId: string, contents: str
 }
 
 async function newSession(user: TestUser): Promise<string> {
-  const row = await database.db.insertInto('chat_sessions').values({ user_id: user.id }).returning('id').executeTakeFirstOrThrow()
+  const row = await database.db
+    .insertInto('chat_sessions')
+    .values({ user_id: user.id })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   return row.id
 }
 
 async function sessionMemories(sessionId: string): Promise<number> {
-  const result = await sql<{ n: number }>`select count(*)::int as n from public.session_memories where session_id = ${sessionId}`.execute(
-    database.db,
-  )
+  const result = await sql<{
+    n: number
+  }>`select count(*)::int as n from public.session_memories where session_id = ${sessionId}`.execute(database.db)
   return result.rows[0]?.n ?? 0
 }
 
 async function pending(): Promise<number> {
-  const result = await sql<{ n: number }>`select count(*)::int as n from private.job_outbox where published_at is null`.execute(
-    database.db,
-  )
+  const result = await sql<{
+    n: number
+  }>`select count(*)::int as n from private.job_outbox where published_at is null`.execute(database.db)
   return result.rows[0]?.n ?? 0
 }
 
@@ -151,7 +155,11 @@ describe('outbox', () => {
 
   it('concurrent relays publish each row once (skip locked + lease)', async () => {
     const sessionId = await newSession(alice)
-    await appendWithOutbox(alice, sessionId, Array.from({ length: 120 }, (_, i) => `turn ${i}`))
+    await appendWithOutbox(
+      alice,
+      sessionId,
+      Array.from({ length: 120 }, (_, i) => `turn ${i}`),
+    )
     const queue = queueWithHandler({ deduplicationWindowMs: 1 })
     const results = await Promise.all(
       Array.from({ length: 4 }, () => relayOutbox({ tripsage, publisher: queue, destinations, limit: 2 })),
@@ -167,7 +175,7 @@ describe('outbox', () => {
     queue.close()
   })
 
-  it('a user cannot enqueue another user\'s session, nor write the outbox directly', async () => {
+  it("a user cannot enqueue another user's session, nor write the outbox directly", async () => {
     const sessionId = await newSession(bob)
     const [message] = await database.db
       .insertInto('chat_messages')
@@ -189,7 +197,12 @@ describe('outbox', () => {
   it('addToOutbox (service transaction) is idempotent on the dedup key', async () => {
     const add = () =>
       tripsage.service.transaction((tx) =>
-        addToOutbox(tx.db, { job: 'welcome-email', userId: alice.id, dedupKey: `welcome:${alice.id}`, payload: { a: 1 } }),
+        addToOutbox(tx.db, {
+          job: 'welcome-email',
+          userId: alice.id,
+          dedupKey: `welcome:${alice.id}`,
+          payload: { a: 1 },
+        }),
       )
     const first = await add()
     expect(await add()).toBe(first)
@@ -197,7 +210,9 @@ describe('outbox', () => {
     const queue = queueWithHandler()
     await relayOutbox({ tripsage, publisher: queue, destinations })
     const row = await sql<{ published: boolean }>`
-      select published_at is not null as published from private.job_outbox where id = ${first}::uuid`.execute(database.db)
+      select published_at is not null as published from private.job_outbox where id = ${first}::uuid`.execute(
+      database.db,
+    )
     expect(row.rows).toEqual([{ published: false }])
     await sql`delete from private.job_outbox where id = ${first}::uuid`.execute(database.db)
     queue.close()

@@ -81,7 +81,10 @@ export type AddMemorySyncToOutboxInput = z.input<typeof AddMemorySyncToOutboxInp
  * @param db - the open transaction (`tx.db`)
  * @param input - session and message ids
  */
-export async function addMemorySyncToOutbox(db: ScopedTransaction, input: AddMemorySyncToOutboxInput): Promise<string[]> {
+export async function addMemorySyncToOutbox(
+  db: ScopedTransaction,
+  input: AddMemorySyncToOutboxInput,
+): Promise<string[]> {
   const parsed = parseInput(AddMemorySyncToOutboxInput, input, 'memory-sync job')
   try {
     const result = await sql<{ id: string }>`

@@ -18,10 +18,10 @@ export interface JobErrorBody {
  * @param message - a sentence without payload data or secrets
  */
 export function nonRetryableResponse(code: TripSageErrorCode, message: string): Response {
-  return Response.json(
-    { error: { code, message } } satisfies JobErrorBody,
-    { status: NON_RETRYABLE_STATUS, headers: { 'Upstash-NonRetryable-Error': 'true' } },
-  )
+  return Response.json({ error: { code, message } } satisfies JobErrorBody, {
+    status: NON_RETRYABLE_STATUS,
+    headers: { 'Upstash-NonRetryable-Error': 'true' },
+  })
 }
 
 /**

@@ -1,5 +1,5 @@
-import { Receiver } from '@upstash/qstash'
 import { ValidationError } from '@tripsage/core'
+import { Receiver } from '@upstash/qstash'
 import { decodeBase64urlText } from './base64url.js'
 
 /** The two QStash signing keys (console → QStash → Signing keys). Both are required. */

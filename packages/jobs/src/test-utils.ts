@@ -42,7 +42,13 @@ let counter = 0
 /** A signed delivery of `body` (a string or JSON value). */
 export async function delivery(
   body: unknown,
-  options: { messageId?: string; retried?: number; token?: TokenOverrides; signature?: string | null; target?: string } = {},
+  options: {
+    messageId?: string
+    retried?: number
+    token?: TokenOverrides
+    signature?: string | null
+    target?: string
+  } = {},
 ): Promise<Request> {
   const text = typeof body === 'string' ? body : JSON.stringify(body)
   const headers: Record<string, string> = {

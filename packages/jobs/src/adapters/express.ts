@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from 'express'
+import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from 'express'
 import type { JobHandler } from '../handler.js'
 import { sendWebResponse, toWebRequest } from './node-http.js'
 

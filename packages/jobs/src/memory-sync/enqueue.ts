@@ -42,7 +42,10 @@ export type EnqueueMemorySyncInput = z.input<typeof EnqueueMemorySyncInput>
  * @param publisher - `new Client({ token })` or `createEmbeddedQueue()`
  * @param input - the route URL, user, session and messages
  */
-export async function enqueueMemorySync(publisher: JobPublisher, input: EnqueueMemorySyncInput): Promise<EnqueuedJob[]> {
+export async function enqueueMemorySync(
+  publisher: JobPublisher,
+  input: EnqueueMemorySyncInput,
+): Promise<EnqueuedJob[]> {
   const parsed = parseInput(EnqueueMemorySyncInput, input, 'memory-sync job')
   const messages: MemorySyncMessage[] = parsed.messages
     .filter((m) => m.role === 'user' || m.role === 'assistant')

@@ -73,4 +73,3 @@ export function createMemorySyncHandler(options: MemorySyncHandlerOptions): JobH
     },
   })
 }
-

@@ -1,5 +1,12 @@
 import { createTripSage, type Embedder, type KvStore, localEmbedder, memoryKv, type RedisLike } from '@tripsage/core'
-import { createTestDatabase, createTestUser, startUpstashBridge, type TestDatabase, type TestUser, type UpstashBridge } from '@tripsage/testing'
+import {
+  createTestDatabase,
+  createTestUser,
+  startUpstashBridge,
+  type TestDatabase,
+  type TestUser,
+  type UpstashBridge,
+} from '@tripsage/testing'
 import fc from 'fast-check'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -75,13 +82,15 @@ async function addMessages(
 }
 
 async function counts(sessionId: string, userId: string) {
-  const [session] = await sql<{ n: number }>`select count(*)::int as n from public.session_memories where session_id = ${sessionId}`.execute(
-    database.db,
-  ).then((r) => r.rows)
+  const [session] = await sql<{
+    n: number
+  }>`select count(*)::int as n from public.session_memories where session_id = ${sessionId}`
+    .execute(database.db)
+    .then((r) => r.rows)
   const [longTerm] = await sql<{ n: number }>`select count(*)::int as n from public.memories
-    where user_id = ${userId} and metadata->>'sessionId' = ${sessionId}`.execute(
-    database.db,
-  ).then((r) => r.rows)
+    where user_id = ${userId} and metadata->>'sessionId' = ${sessionId}`
+    .execute(database.db)
+    .then((r) => r.rows)
   return { session: session?.n ?? 0, longTerm: longTerm?.n ?? 0 }
 }
 
@@ -125,7 +134,10 @@ describe('memory sync end to end (embedded queue → signed request → handler 
     const messages = await addMessages(
       alice,
       sessionId,
-      Array.from({ length: 120 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `turn number ${i}` }) as const),
+      Array.from(
+        { length: 120 },
+        (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `turn number ${i}` }) as const,
+      ),
     )
     const embedder = countingEmbedder()
     const queue = createEmbeddedQueue({ signingKeys: keys, retryDelayMs: () => 0 })
@@ -151,7 +163,10 @@ describe('memory sync: exactly one effect', () => {
     const messages = await addMessages(
       alice,
       sessionId,
-      Array.from({ length: 10 }, (_, i) => ({ role: 'user', content: `I prefer option ${i} for breakfast in ${sessionId}` }) as const),
+      Array.from(
+        { length: 10 },
+        (_, i) => ({ role: 'user', content: `I prefer option ${i} for breakfast in ${sessionId}` }) as const,
+      ),
     )
     payload = { userId: alice.id, sessionId, messages }
   })
@@ -239,7 +254,13 @@ describe('memory sync: exactly one effect', () => {
         throw new Error('killed while embedding')
       },
     }
-    const first = createMemorySyncHandler({ tripsage: createTripSage({ db: database.db }), embedder: failing, kv, receiver: keys, url })
+    const first = createMemorySyncHandler({
+      tripsage: createTripSage({ db: database.db }),
+      embedder: failing,
+      kv,
+      receiver: keys,
+      url,
+    })
     expect((await first(await delivery(payload, { messageId: 'm-crash2' }))).status).toBe(503)
     expect(await counts(sessionId, alice.id)).toEqual({ session: 0, longTerm: 0 })
     kv.dead = false
@@ -251,7 +272,7 @@ describe('memory sync: exactly one effect', () => {
 })
 
 describe('memory sync: refusals', () => {
-  it('another user\'s session is non-retryable, writes nothing and records the failure', async () => {
+  it("another user's session is non-retryable, writes nothing and records the failure", async () => {
     const sessionId = await newSession(bob)
     const messages = await addMessages(bob, sessionId, [{ role: 'user', content: 'bob likes trains' }])
     const forged: MemorySyncPayload = { userId: alice.id, sessionId, messages }
@@ -267,19 +288,29 @@ describe('memory sync: refusals', () => {
   it('a session the user only sees through a shared trip is forbidden', async () => {
     const trip = await database.db
       .insertInto('trips')
-      .values({ user_id: bob.id, name: 'Shared', destination: 'Porto', start_date: '2026-05-01', end_date: '2026-05-05' })
+      .values({
+        user_id: bob.id,
+        name: 'Shared',
+        destination: 'Porto',
+        start_date: '2026-05-01',
+        end_date: '2026-05-05',
+      })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await database.db.insertInto('trip_collaborators').values({ trip_id: trip.id, user_id: alice.id, role: 'viewer' }).execute()
+    await database.db
+      .insertInto('trip_collaborators')
+      .values({ trip_id: trip.id, user_id: alice.id, role: 'viewer' })
+      .execute()
     const session = await database.db
       .insertInto('chat_sessions')
       .values({ user_id: bob.id, trip_id: trip.id })
       .returning('id')
       .executeTakeFirstOrThrow()
     const messages = await addMessages(bob, session.id, [{ role: 'user', content: 'I love trams' }])
-    const res = await handlerFor(memoryKv(), countingEmbedder())(
-      await delivery({ userId: alice.id, sessionId: session.id, messages }, { messageId: 'm-shared' }),
-    )
+    const res = await handlerFor(
+      memoryKv(),
+      countingEmbedder(),
+    )(await delivery({ userId: alice.id, sessionId: session.id, messages }, { messageId: 'm-shared' }))
     expect(res.status).toBe(NON_RETRYABLE_STATUS)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden')
   })
@@ -328,7 +359,10 @@ describe('memory sync: refusals', () => {
       content,
       createdAt: '2026-11-24T00:00:00Z',
     })
-    expect(preferenceStatements(m('user', 'I prefer window seats'))).toEqual({ type: 'user_preference', importance: 0.7 })
+    expect(preferenceStatements(m('user', 'I prefer window seats'))).toEqual({
+      type: 'user_preference',
+      importance: 0.7,
+    })
     expect(preferenceStatements(m('user', "I'm vegetarian"))).not.toBeNull()
     expect(preferenceStatements(m('user', 'My favourite airline is TAP'))).not.toBeNull()
     expect(preferenceStatements(m('user', 'What is the weather in Lisbon?'))).toBeNull()
