@@ -7,7 +7,15 @@ import type { TestProjectInlineConfiguration } from 'vitest/config'
 const source = { resolve: { conditions: ['@tripsage/source'] }, ssr: { resolve: { conditions: ['@tripsage/source'] } } }
 
 export const projects: TestProjectInlineConfiguration[] = [
-  { ...source, test: { name: 'core', root: './packages/core', include: ['src/**/*.test.ts'] } },
+  {
+    ...source,
+    test: {
+      name: 'core',
+      root: './packages/core',
+      include: ['src/**/*.test.ts'],
+      typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: '../../tsconfig.json' },
+    },
+  },
   {
     ...source,
     test: {

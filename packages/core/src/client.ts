@@ -1,13 +1,17 @@
 import type { Kysely } from 'kysely'
+import type { AttachmentsOptions } from './attachments/schema.js'
 import type { TripSageDatabase } from './db/schema.js'
 import { bindScope, createServiceScope, createUserScope, type Scope, type ScopedTransaction } from './db/scope.js'
 import type { Embedder } from './embeddings/embedder.js'
+import type { KeysOptions } from './keys/schema.js'
 import {
   createServiceRepositories,
   createUserRepositories,
   type ServiceRepositories,
   type UserRepositories,
 } from './repositories.js'
+import type { BlobStore } from './storage/blob-store.js'
+import type { TracerLike } from './telemetry.js'
 
 /** The ports {@link createTripSage} wires together. Only `db` is required. */
 export interface TripSageOptions {
@@ -20,6 +24,18 @@ export interface TripSageOptions {
    * `dimensions` must be 1536 (the column size), else `createTripSage` throws `validation`.
    */
   embedder?: Embedder
+  /**
+   * Where attachment bytes live: `supabaseStorage(client)` in production, `fileSystemStorage(…)`
+   * (from `@tripsage/core/storage/fs`) embedded. Without it, `me.attachments` can still list and
+   * read metadata; anything touching objects throws an `internal` error.
+   */
+  storage?: BlobStore
+  /** Attachment limits: size, allowed types, signed URL lifetimes (safe defaults). */
+  attachments?: AttachmentsOptions
+  /** BYOK limits: allowed services, key lengths (safe defaults). */
+  keys?: KeysOptions
+  /** An OpenTelemetry tracer (or anything with `startSpan`); spans carry identifiers, never data or keys. */
+  tracer?: TracerLike
 }
 
 /** What a user-scoped transaction callback receives: the same repositories, bound to one transaction. */

@@ -3,6 +3,8 @@
  *
  * @packageDocumentation
  */
+export * from './attachments/index.js'
+export * from './chat/index.js'
 export {
   createTripSage,
   type ServiceClient,
@@ -47,6 +49,26 @@ export {
   UnavailableError,
   ValidationError,
 } from './errors.js'
+export {
+  boundedText,
+  CurrencyCode,
+  EntityId,
+  Int32,
+  IsoDate,
+  IsoTimestamp,
+  Money,
+  PlainText,
+  PositiveMoney,
+} from './fields.js'
+export {
+  codePointLength,
+  isStorableText,
+  JsonObject,
+  type JsonObjectInput,
+  JsonValue,
+  type JsonValueInput,
+} from './json-value.js'
+export * from './keys/index.js'
 export {
   type Cache,
   type CacheEntryOptions,
@@ -119,5 +141,51 @@ export {
   SearchMemoriesInput,
   UpdateMemoryInput,
 } from './memory/index.js'
-export type { Page } from './pagination.js'
+export { type Page, PageLimit } from './pagination.js'
+export * from './realtime/index.js'
+export type { ServiceRepositories, UserRepositories } from './repositories.js'
+export * from './search-cache/index.js'
+export * from './storage/index.js'
+export type { SpanAttributes, SpanAttributeValue, SpanLike, TracerLike } from './telemetry.js'
+export {
+  type Accommodation,
+  type AccommodationsRepository,
+  AddAccommodationInput,
+  AddCollaboratorInput,
+  AddFlightInput,
+  AddItineraryItemInput,
+  AddTransportationInput,
+  BookingStatus,
+  CollaboratorRole,
+  type CollaboratorsRepository,
+  CreateTripInput,
+  type Flight,
+  FlightClass,
+  type FlightsRepository,
+  GetTripOptions,
+  type ItineraryItem,
+  ItineraryItemType,
+  type ItineraryRepository,
+  ListTripsInput,
+  SortOrder,
+  type Transportation,
+  TransportationKind,
+  type TransportationRepository,
+  type Trip,
+  type TripCollaborator,
+  TripInclude,
+  type TripItemRepository,
+  type TripReader,
+  type TripRelations,
+  TripSortKey,
+  TripStatus,
+  type TripsRepository,
+  TripType,
+  type TripWith,
+  UpdateAccommodationInput,
+  UpdateFlightInput,
+  UpdateItineraryItemInput,
+  UpdateTransportationInput,
+  UpdateTripInput,
+} from './trips/index.js'
 export { parseInput } from './validation.js'

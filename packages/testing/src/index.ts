@@ -8,6 +8,14 @@ export { platformAndMigrationsFingerprint } from './fingerprint.js'
 export { parseTap, runPgTap, type ScriptRunner, type TapAssertion, type TapFileResult } from './pgtap.js'
 export { type PostgresServer, startPostgresServer } from './postgres-server.js'
 export {
+  type RecordedStorageRequest,
+  type StorageApiBucket,
+  type StorageApiServer,
+  type StorageApiServerOptions,
+  type StoredObject,
+  startStorageApiServer,
+} from './storage-api-server.js'
+export {
   type BridgeFailure,
   startUpstashBridge,
   type UpstashBridge,

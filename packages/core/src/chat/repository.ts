@@ -1,0 +1,24 @@
+import type { Scope } from '../db/scope.js'
+import { type ChatMessagesRepository, createChatMessagesRepository } from './messages.js'
+import { type ChatSessionsRepository, createChatSessionsRepository } from './sessions.js'
+import { type ChatToolCallsRepository, createChatToolCallsRepository } from './tool-calls.js'
+
+/** `me.chat`: sessions, their messages and tool calls. */
+export interface ChatRepository {
+  readonly sessions: ChatSessionsRepository
+  readonly messages: ChatMessagesRepository
+  readonly toolCalls: ChatToolCallsRepository
+}
+
+/**
+ * Builds `me.chat` over a user scope.
+ *
+ * @param scope - the user scope (or one bound to an open transaction)
+ */
+export function createChatRepository(scope: Scope): ChatRepository {
+  return {
+    sessions: createChatSessionsRepository(scope),
+    messages: createChatMessagesRepository(scope),
+    toolCalls: createChatToolCallsRepository(scope),
+  }
+}

@@ -1,0 +1,32 @@
+import { TripSageError } from '../errors.js'
+import { toTripSageError } from './database-error.js'
+import type { Scope, ScopedTransaction } from './scope.js'
+
+/**
+ * Runs `fn` in the scope (one transaction, or the open one of `me.transaction`) and turns any
+ * database failure into a {@link TripSageError} that carries no row data.
+ *
+ * @param scope - where to run
+ * @param what - a short noun for error messages, e.g. `"chat message"`
+ * @param fn - the statements
+ */
+export async function runInScope<T>(
+  scope: Scope,
+  what: string,
+  fn: (trx: ScopedTransaction) => Promise<T>,
+): Promise<T> {
+  try {
+    return await scope.run(fn)
+  } catch (error) {
+    throw toTripSageError(error, what)
+  }
+}
+
+/**
+ * The user id of a user scope; repositories that write `user_id` need it. Throws `internal` for
+ * the service scope, which has none (a wiring bug, not a caller error).
+ */
+export function scopeUserId(scope: Scope): string {
+  if (scope.userId === null) throw new TripSageError('internal', 'This repository needs a user scope')
+  return scope.userId
+}

@@ -1,0 +1,27 @@
+export {
+  CollaboratorChangedPayload,
+  MessageCreatedPayload,
+  parseRealtimeEvent,
+  RealtimeEvent,
+  type RealtimeEventName,
+  type RealtimeEventPayload,
+  realtimeEventPayloads,
+  realtimeTopicEvents,
+  SessionEndedPayload,
+  ToolCallUpdatedPayload,
+  TripDeletedPayload,
+  TripItemChangedPayload,
+  TripItemKind,
+  TripUpdatedPayload,
+} from './events.js'
+export {
+  type ParsedRealtimeTopic,
+  parseRealtimeTopic,
+  RealtimeTopic,
+  SessionTopic,
+  sessionTopic,
+  TripTopic,
+  tripTopic,
+  UserTopic,
+  userTopic,
+} from './topics.js'
