@@ -6,14 +6,14 @@ import {
 import { type ChatRepository, createChatRepository } from './chat/repository.js'
 import type { TripSageOptions } from './client.js'
 import type { Scope } from './db/scope.js'
+import { createUserKeysRepository, type UserKeysRepository } from './keys/repository.js'
+import { createKeysServiceRepository, type KeysServiceRepository } from './keys/service-repository.js'
 import {
   createMemoryRepository,
   createMemoryServiceRepository,
   type MemoryRepository,
   type MemoryServiceRepository,
 } from './memory/repository.js'
-import { createUserKeysRepository, type UserKeysRepository } from './keys/repository.js'
-import { createKeysServiceRepository, type KeysServiceRepository } from './keys/service-repository.js'
 import { createSearchCacheMaintenance, type SearchCacheMaintenance } from './search-cache/purge.js'
 import { createSearchCacheRepository, type SearchCacheRepository } from './search-cache/repository.js'
 import {
