@@ -38,12 +38,12 @@ function queueWithHandler(options: { deduplicationWindowMs?: number } = {}): Emb
 /** The host app's chat route: append messages and enqueue their sync in ONE user transaction. */
 async function appendWithOutbox(user: TestUser, sessionId: string, contents: string[]): Promise<string[]> {
   return tripsage.forUser(user.claims).transaction(async (tx) => {
-    const rows = await tx.db
-      .insertInto('chat_messages')
-      .values(contents.map((content) => ({ session_id: sessionId, user_id: user.id, role: 'user' as const, content })))
-      .returning('id')
-      .execute()
-    return addMemorySyncToOutbox(tx.db, { sessionId, messageIds: rows.map((r) => r.id) })
+    const ids: string[] = []
+    for (let i = 0; i < contents.length; i += 50) {
+      const turns = contents.slice(i, i + 50).map((content) => ({ role: 'user' as const, content }))
+      ids.push(...(await tx.chat.messages.append(sessionId, turns)).map((m) => m.id))
+    }
+    return addMemorySyncToOutbox(tx.db, { sessionId, messageIds: ids })
   })
 }
 
