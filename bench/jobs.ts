@@ -10,7 +10,8 @@
  * - `duplicate`: the same message delivered again (the idempotency store answers; no database);
  * - `replay`: the same messages under a new message id with a fresh idempotency store (the
  *   database finds every message synced: no embedding, no write).
- * Cases alternate within each iteration, so drift in the machine's load hits them alike.
+ * Cases and backends alternate within each iteration, so drift in the machine's load and the
+ * growth of the tables hit them alike.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
@@ -46,7 +47,19 @@ const bridge = await startUpstashBridge()
 try {
   const user = await createTestUser(database.db)
   const tripsage = createTripSage({ db: database.db })
-  const embedder = localEmbedder()
+  // Times the embed calls, to tell embedding from verification, idempotency and the database.
+  const local = localEmbedder()
+  const embedSamples: number[] = []
+  const embedder = {
+    model: local.model,
+    dimensions: local.dimensions,
+    embed: async (texts: string[]) => {
+      const started = performance.now()
+      const vectors = await local.embed(texts)
+      embedSamples.push(performance.now() - started)
+      return vectors
+    },
+  }
   let counter = 0
 
   async function newJob(): Promise<MemorySyncPayload> {
@@ -103,11 +116,14 @@ try {
     memoryKv: () => memoryKv(),
     'redis (Upstash bridge)': () => bridge.redis,
   }
-  const results: Record<string, Record<string, ReturnType<typeof summarise>>> = {}
-  for (const [name, makeKv] of Object.entries(backends)) {
-    const handler = createMemorySyncHandler({ tripsage, embedder, kv: makeKv(), receiver: keys, url })
-    const samples = { fresh: [] as number[], duplicate: [] as number[], replay: [] as number[] }
-    for (let i = 0; i < warmup + iterations; i++) {
+  const handlers = Object.entries(backends).map(([name, makeKv]) => ({
+    name,
+    handler: createMemorySyncHandler({ tripsage, embedder, kv: makeKv(), receiver: keys, url }),
+    samples: { fresh: [] as number[], duplicate: [] as number[], replay: [] as number[] },
+  }))
+  // Backends alternate within each iteration: the tables grow by the same rows for both.
+  for (let i = 0; i < warmup + iterations; i++) {
+    for (const { name, handler, samples } of i % 2 ? [...handlers].reverse() : handlers) {
       const payload = await newJob()
       const messageId = `bench-${name}-${++counter}`
       const fresh = await deliver(handler, payload, messageId)
@@ -121,6 +137,9 @@ try {
       samples.duplicate.push(duplicate.ms)
       samples.replay.push(replay.ms)
     }
+  }
+  const results: Record<string, Record<string, ReturnType<typeof summarise>>> = {}
+  for (const { name, samples } of handlers) {
     results[name] = {
       'fresh 50-message job': summarise(samples.fresh),
       'duplicate delivery (same message id)': summarise(samples.duplicate),
@@ -132,6 +151,7 @@ try {
     }
   }
 
+  console.log(`embed call: p50 ${summarise(embedSamples).p50Ms} ms`)
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'jobs.json')
   await mkdir(dirname(out), { recursive: true })
   await writeFile(
@@ -147,6 +167,7 @@ try {
         embedder: embedder.model,
         database: 'PGlite (embedded, in-process)',
         results,
+        'embed call (localEmbedder, 50 texts)': summarise(embedSamples),
       },
       null,
       2,
