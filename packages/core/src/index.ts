@@ -2,6 +2,7 @@
  * `@tripsage/core` — typed, RLS-first repositories for a travel-planning AI app on Supabase.
  *
  * @packageDocumentation
+ * @module @tripsage/core
  */
 export * from './attachments/index.js'
 export * from './chat/index.js'

@@ -3,6 +3,7 @@
  * signature, validate the payload, stay idempotent, run, answer. Memory sync first.
  *
  * @packageDocumentation
+ * @module @tripsage/jobs
  */
 export {
   createEmbeddedQueue,

@@ -12,6 +12,7 @@ const run = promisify(execFile)
 export interface PostgresServer {
   /** `postgresql://postgres@127.0.0.1:<port>/postgres` */
   readonly url: string
+  /** The TCP port it listens on (127.0.0.1 only). */
   readonly port: number
   /** Stops the server and deletes its data directory. */
   stop(): Promise<void>

@@ -8,8 +8,11 @@ import type { TripSageDatabase } from './schema.js'
  * (`supabase.auth.getClaims()`), or minted by `@tripsage/testing`. Only `sub` is required.
  */
 export const UserClaims = z.looseObject({
+  /** The user id (`auth.users.id`), a UUID: what `auth.uid()` returns inside the scope. */
   sub: z.uuid({ error: 'claims.sub must be the user id (a UUID)' }),
+  /** Supabase Auth's Postgres role; when present it must be `authenticated`. */
   role: z.literal('authenticated', { error: 'claims.role must be "authenticated" for a user scope' }).optional(),
+  /** The user's email, as Supabase Auth puts it in the token. */
   email: z.string().optional(),
 })
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { deniedOrInvisible } from '../db/denied-or-invisible.js'
-import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { runInScope } from '../db/run-in-scope.js'
+import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { NotFoundError } from '../errors.js'
 import { EntityId } from '../fields.js'
 import { parseInput } from '../validation.js'

@@ -16,7 +16,9 @@ export interface RedisServerOptions {
 
 /** A throwaway `redis-server` on loopback, with no persistence. */
 export interface RedisServer {
+  /** Always loopback: the server is never reachable from outside. */
   readonly host: '127.0.0.1'
+  /** A free port picked at start. */
   readonly port: number
   /** `redis://127.0.0.1:<port>` */
   readonly url: string
