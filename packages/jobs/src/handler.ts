@@ -151,13 +151,6 @@ export function createJobHandler<S extends z.ZodType, R>(options: JobHandlerOpti
   const duplicate = () => Response.json({ ok: true, duplicate: true })
   const inFlight = () =>
     errorResponse(409, 'conflict', 'Another delivery of this job is in progress; retry later', retryAfter)
-  const unavailable = (error: unknown) =>
-    errorResponse(
-      503,
-      'unavailable',
-      TripSageError.isInstance(error) ? error.message : 'A dependency is unavailable',
-      retryAfter,
-    )
 
   return async (req) => {
     if (req.method !== 'POST') {
@@ -239,7 +232,11 @@ export function createJobHandler<S extends z.ZodType, R>(options: JobHandlerOpti
         keyToken = keyClaim.token
       }
     } catch (error) {
-      return unavailable(error)
+      const message = unavailableMessage(error)
+      if (lastAttempt) {
+        await report({ job, messageId, retried, businessKey, code: 'unavailable', message, retryable: true, payload })
+      }
+      return errorResponse(503, 'unavailable', message, retryAfter)
     }
 
     let result: R
@@ -272,6 +269,10 @@ export function createJobHandler<S extends z.ZodType, R>(options: JobHandlerOpti
     ])
     return Response.json({ ok: true, result: stored })
   }
+}
+
+function unavailableMessage(error: unknown): string {
+  return TripSageError.isInstance(error) ? error.message : 'A dependency is unavailable'
 }
 
 function idempotencyOf(kv: RedisLike | KvStore, prefix: string): Idempotency {

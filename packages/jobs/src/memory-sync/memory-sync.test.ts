@@ -271,6 +271,61 @@ describe('memory sync: exactly one effect', () => {
   })
 })
 
+describe('memory sync: faults (table-driven)', () => {
+  it.each([
+    ['the embedder is down', 'embedder'],
+    ['the database is down', 'database'],
+    ['Redis is down', 'redis'],
+  ] as const)('%s → 503, retried; the last attempt records a terminal failure', async (_name, fault) => {
+    const sessionId = await newSession(alice)
+    const messages = await addMessages(alice, sessionId, [{ role: 'user', content: `fault ${fault} ${sessionId}` }])
+    const payload: MemorySyncPayload = { userId: alice.id, sessionId, messages }
+    // What `pg` throws when Postgres refuses connections (no SQLSTATE, a network error code).
+    const unreachable =
+      fault === 'database'
+        ? (Object.assign(Object.create(database.db), {
+            transaction: () => ({
+              execute: async () => {
+                throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
+              },
+            }),
+          }) as typeof database.db)
+        : null
+    const down: Embedder = {
+      ...localEmbedder(),
+      embed: async () => {
+        throw new Error('provider timeout')
+      },
+    }
+    const handler = createMemorySyncHandler({
+      // The failure record is written through the healthy database even when the job's is down.
+      tripsage: unreachable
+        ? { ...createTripSage({ db: unreachable }), service: createTripSage({ db: database.db }).service }
+        : createTripSage({ db: database.db }),
+      embedder: fault === 'embedder' ? down : localEmbedder(),
+      kv: fault === 'redis' ? bridge.redis : memoryKv(),
+      receiver: keys,
+      url,
+      maxRetries: 2,
+    })
+    if (fault === 'redis') bridge.setFailure('error')
+    try {
+      const messageId = `fault-${fault}-${sessionId}`
+      const first = await handler(await delivery(payload, { messageId, retried: 0 }))
+      expect(first.status).toBe(503)
+      expect(first.headers.get('Upstash-NonRetryable-Error')).toBeNull()
+      const last = await handler(await delivery(payload, { messageId, retried: 2 }))
+      expect(last.status).toBe(503)
+      const recorded = await sql<{ code: string; retried: number }>`
+        select code, retried from private.job_failures where message_id = ${messageId}`.execute(database.db)
+      expect(recorded.rows).toEqual([{ code: 'unavailable', retried: 2 }])
+    } finally {
+      bridge.setFailure(null)
+    }
+    expect(await counts(sessionId, alice.id)).toEqual({ session: 0, longTerm: 0 })
+  })
+})
+
 describe('memory sync: refusals', () => {
   it("another user's session is non-retryable, writes nothing and records the failure", async () => {
     const sessionId = await newSession(bob)
