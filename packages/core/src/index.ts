@@ -189,3 +189,4 @@ export {
   UpdateTransportationInput,
   UpdateTripInput,
 } from './trips/index.js'
+export { parseInput } from './validation.js'
