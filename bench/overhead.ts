@@ -25,8 +25,10 @@ import type { Operation, OperationSet } from './operations/operation.js'
 import { tripOperations } from './operations/trips.js'
 
 const { quick } = parseArgs()
-const embedded = quick ? { iterations: 60, warmup: 25, budgetMs: 1_500 } : { iterations: 500, warmup: 60 }
-const network = quick ? { iterations: 15, warmup: 8, budgetMs: 1_200 } : { iterations: 120, warmup: 20 }
+const embedded = quick
+  ? { iterations: 30, warmup: 10, budgetMs: 400, minIterations: 8 }
+  : { iterations: 500, warmup: 60 }
+const network = quick ? { iterations: 8, warmup: 4, budgetMs: 500, minIterations: 5 } : { iterations: 120, warmup: 20 }
 const DELAY_MS = 1
 
 const operationSets: OperationSet[] = [tripOperations, chatOperations, attachmentAndKeyOperations]

@@ -9,7 +9,7 @@
  */
 import { createTestDatabase, createTestUser, type TestUser } from '@tripsage/testing'
 import { sql } from 'kysely'
-import { BENCH_EMBEDDING_MODEL, embedText, embedTexts } from './lib/bench-embedder.js'
+import { BENCH_EMBEDDING_MODEL, embedTexts } from './lib/bench-embedder.js'
 import { buildCorpus, type CorpusMemory } from './lib/corpus.js'
 import { startEmbeddingsServer } from './lib/embeddings-server.js'
 import { atLeast, parseArgs, type ResultRow, writeResult } from './lib/results.js'
@@ -22,16 +22,21 @@ import { oursLibrary } from './peers/ours.js'
 
 const { quick, rest } = parseArgs()
 const log = (line: string) => process.stdout.write(`peers: ${line}\n`)
-const onlyLibraries = rest.find((a) => a.startsWith('--libraries='))?.split('=')[1]?.split(',')
-const SIZE = quick ? 1_000 : 10_000
-const USERS = quick ? 10 : 100
-const QUERIES = quick ? 40 : 200
+const onlyLibraries = rest
+  .find((a) => a.startsWith('--libraries='))
+  ?.split('=')[1]
+  ?.split(',')
+const SIZE = quick ? 400 : 10_000
+const USERS = quick ? 8 : 100
+const QUERIES = quick ? 24 : 200
 const K = 10
 const BATCH = 50
 
 const corpus = buildCorpus(SIZE, USERS, QUERIES)
 const docByText = new Map(corpus.memories.map((m) => [m.text, m.doc]))
-const vectorOf = new Map(corpus.memories.map((m) => [m.doc, Float32Array.from(embedText(m.text))]))
+const corpusVectors = await embedTexts(corpus.memories.map((m) => m.text))
+const vectorOf = new Map(corpus.memories.map((m, i) => [m.doc, Float32Array.from(corpusVectors[i]!)]))
+const queryVectors = await embedTexts(corpus.queries.map((q) => q.text))
 
 const database = await createTestDatabase()
 const users: TestUser[] = []
@@ -71,8 +76,8 @@ const dot = (a: Float32Array, b: Float32Array) => {
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!
   return s
 }
-const truth = corpus.queries.map((q) => {
-  const v = Float32Array.from(embedText(q.text))
+const truth = corpus.queries.map((q, i) => {
+  const v = Float32Array.from(queryVectors[i]!)
   const scored = (byUser.get(q.user) ?? []).map((m) => [m.doc, dot(v, vectorOf.get(m.doc)!)] as const)
   scored.sort((a, b) => b[1] - a[1])
   return { vector: v, kth: scored[Math.min(K, scored.length) - 1]?.[1] ?? -1, expected: Math.min(K, scored.length) }
@@ -163,7 +168,7 @@ try {
         },
       ]),
     ),
-    quick ? { iterations: 40, warmup: 10, budgetMs: 12_000 } : { iterations: 300, warmup: 30 },
+    quick ? { iterations: 30, warmup: 6, budgetMs: 4_000, minIterations: 10 } : { iterations: 300, warmup: 30 },
   )
   const ours = working.find((l) => l.name.startsWith('TripSage'))?.name
   for (const row of searchRows) {
@@ -208,7 +213,7 @@ await writeResult({
     {
       title: `search (k = ${K}, as the query's user)`,
       rows: searchRows,
-      note: 'Latency includes the HTTP embedding call(s) every library makes per query. Recall: tie-aware, against exact cosine top-k among the asking user\'s memories. mem0 ranks by its own fusion (semantic + BM25 + entity boost), so its recall against pure cosine measures that reordering too.',
+      note: "Latency includes the HTTP embedding call(s) every library makes per query. Recall: tie-aware, against exact cosine top-k among the asking user's memories. mem0 ranks by its own fusion (semantic + BM25 + entity boost), so its recall against pure cosine measures that reordering too.",
     },
     { title: `insert (batches of ${BATCH}, embedding included)`, rows: insertRows, noChart: true },
     { title: 'per-user isolation', rows: isolationRows, noChart: true },

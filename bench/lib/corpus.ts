@@ -1,7 +1,7 @@
 /**
  * A deterministic, clustered travel-memory corpus for the peer suite: each memory belongs to one
  * of 40 topics (its words cluster it) and one user; queries are short phrases from a topic, asked
- * by a user. Ground truth is exact cosine top-k over the same vectors, per user.
+ * by a user.
  */
 
 /** One memory of the corpus. */
@@ -64,8 +64,26 @@ const topics = [
 ].map((t) => t.split(' '))
 
 const cities = [
-  'Lisbon', 'Porto', 'Kyoto', 'Osaka', 'Seville', 'Madrid', 'Naples', 'Rome', 'Oslo', 'Bergen',
-  'Hanoi', 'Hoi An', 'Cusco', 'Lima', 'Tbilisi', 'Split', 'Lyon', 'Nice', 'Cape Town', 'Marrakesh',
+  'Lisbon',
+  'Porto',
+  'Kyoto',
+  'Osaka',
+  'Seville',
+  'Madrid',
+  'Naples',
+  'Rome',
+  'Oslo',
+  'Bergen',
+  'Hanoi',
+  'Hoi An',
+  'Cusco',
+  'Lima',
+  'Tbilisi',
+  'Split',
+  'Lyon',
+  'Nice',
+  'Cape Town',
+  'Marrakesh',
 ]
 const openers = ['prefers', 'asked about', 'loved the', 'wants', 'booked', 'avoid', 'remember', 'next time']
 
@@ -106,28 +124,4 @@ export function buildCorpus(size: number, users: number, queries: number) {
     asked.push({ user: (q * 7) % users, text: `${pick(random, words)} ${pick(random, words)} ${pick(random, cities)}` })
   }
   return { memories, queries: asked }
-}
-
-/**
- * Exact top-`k` docs by cosine (the vectors are unit length: dot product), among `candidates`.
- *
- * @param query - the query vector
- * @param candidates - doc → vector
- */
-export function exactTopK(query: Float32Array, candidates: ReadonlyMap<number, Float32Array>, k: number): number[] {
-  const scored: [number, number][] = []
-  for (const [doc, v] of candidates) {
-    let dot = 0
-    for (let i = 0; i < v.length; i++) dot += v[i]! * query[i]!
-    scored.push([doc, dot])
-  }
-  scored.sort((a, b) => b[1] - a[1] || a[0] - b[0])
-  return scored.slice(0, k).map(([doc]) => doc)
-}
-
-/** |found ∩ expected| / |expected| (1 when nothing was expected). */
-export function recall(found: readonly number[], expected: readonly number[]): number {
-  if (expected.length === 0) return 1
-  const want = new Set(expected)
-  return found.filter((d) => want.has(d)).length / expected.length
 }

@@ -65,7 +65,9 @@ export async function startEmbeddingsServer(embed: EmbedTexts, model: string): P
   }
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: String(error) } }))
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: String(error) } }))
     })
   })
   server.keepAliveTimeout = 60_000

@@ -31,7 +31,9 @@ export async function langchainLibrary(context: LibraryContext): Promise<Library
     setup: `@langchain/community 1.1.29 PGVectorStore + @langchain/openai OpenAIEmbeddings (local server); cosine; createHnswIndex({ dimensions: ${BENCH_DIMENSIONS} }) after the load (m 16, ef_construction 64); filter { user_id } on metadata`,
     async insertBatch(user, batch) {
       await store.addDocuments(
-        batch.map((m) => new Document({ pageContent: m.text, metadata: { user_id: context.userIds[user], doc: m.doc } })),
+        batch.map(
+          (m) => new Document({ pageContent: m.text, metadata: { user_id: context.userIds[user], doc: m.doc } }),
+        ),
       )
     },
     async buildIndex() {

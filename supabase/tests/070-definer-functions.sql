@@ -52,16 +52,17 @@ select set_eq($$
     join pg_catalog.pg_namespace n on n.oid = p.pronamespace
    where n.nspname = 'private' and pg_catalog.has_function_privilege('authenticated', p.oid, 'EXECUTE')$$,
   array['is_trip_owner', 'trip_role', 'has_trip_access', 'can_edit_trip', 'can_manage_collaborators',
-        'owns_chat_session', 'can_read_chat_session'],
-  'authenticated can execute exactly the policy helpers in private');
+        'owns_chat_session', 'can_read_chat_session', 'enqueue_memory_sync'],
+  'authenticated can execute exactly the policy helpers and enqueue_memory_sync in private');
 
 select set_eq($$
   select p.proname::text
     from pg_catalog.pg_proc p
     join pg_catalog.pg_namespace n on n.oid = p.pronamespace
    where n.nspname = 'private' and pg_catalog.has_function_privilege('service_role', p.oid, 'EXECUTE')$$,
-  array['insert_user_api_key', 'get_user_api_key', 'delete_user_api_key', 'touch_user_api_key', 'check_vault_health'],
-  'service_role can execute exactly the BYOK RPCs in private');
+  array['insert_user_api_key', 'get_user_api_key', 'delete_user_api_key', 'touch_user_api_key', 'check_vault_health',
+        'enqueue_memory_sync'],
+  'service_role can execute exactly the BYOK RPCs and enqueue_memory_sync in private');
 
 select schema_privs_are('private', 'anon', array[]::text[], 'anon has no privilege on schema private');
 select schema_privs_are('private', 'authenticated', array['USAGE'], 'authenticated may only use schema private');

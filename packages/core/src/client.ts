@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { AttachmentsOptions } from './attachments/schema.js'
 import type { TripSageDatabase } from './db/schema.js'
 import { bindScope, createServiceScope, createUserScope, type Scope, type ScopedTransaction } from './db/scope.js'
+import type { Embedder } from './embeddings/embedder.js'
 import type { KeysOptions } from './keys/schema.js'
 import {
   createServiceRepositories,
@@ -34,6 +35,13 @@ export interface TripSageOptions {
    * a one-statement call costs one round trip more than the bare statement instead of two.
    */
   pipeline?: boolean
+  /**
+   * Embeds memory contents and queries: `localEmbedder()` (offline, lexical) or
+   * `aiSdkEmbedder(model)` from `@tripsage/core/ai-sdk`. Optional: without one, memory calls that
+   * must embed text throw a `validation` error (calls passing `embedding` still work). Its
+   * `dimensions` must be 1536 (the column size), else `createTripSage` throws `validation`.
+   */
+  embedder?: Embedder
 }
 
 /** What a user-scoped transaction callback receives: the same repositories, bound to one transaction. */

@@ -3,6 +3,7 @@
  * pgvector and pgcrypto, the Supabase platform stand-ins and every migration applied.
  *
  * @packageDocumentation
+ * @module @tripsage/core/embedded
  */
 import { type Extension, PGlite } from '@electric-sql/pglite'
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto'

@@ -33,6 +33,7 @@ export interface TripSageErrorOptions {
  * `instanceof`, which breaks when two copies of the package are loaded (ESM + CJS, or a bundler).
  */
 export class TripSageError extends Error {
+  /** The cross-copy brand {@link TripSageError.isInstance} checks (`Symbol.for('tripsage.error')`). */
   readonly [brand] = true
   /** A stable code from {@link TripSageErrorCode}. */
   readonly code: TripSageErrorCode
@@ -57,7 +58,16 @@ export class TripSageError extends Error {
   }
 
   /** A JSON form that is safe to log or return to a client. */
-  toJSON(): { name: string; code: TripSageErrorCode; message: string; details?: Record<string, unknown> } {
+  toJSON(): {
+    /** The error class name, e.g. `NotFoundError`. */
+    name: string
+    /** The stable code. */
+    code: TripSageErrorCode
+    /** The human-readable sentence (no row data or secrets). */
+    message: string
+    /** Machine-readable context, when there is any. */
+    details?: Record<string, unknown>
+  } {
     return {
       name: this.name,
       code: this.code,

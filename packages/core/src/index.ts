@@ -2,6 +2,7 @@
  * `@tripsage/core` — typed, RLS-first repositories for a travel-planning AI app on Supabase.
  *
  * @packageDocumentation
+ * @module @tripsage/core
  */
 export * from './attachments/index.js'
 export * from './chat/index.js'
@@ -31,9 +32,21 @@ export {
   type Scope,
   type ScopedTransaction,
   type ScopeOptions,
+  type ScopeRunOptions,
   UserClaims,
 } from './db/scope.js'
 export type { SqlFile } from './db/sql-bundle.generated.js'
+export {
+  assertEmbedderFitsColumn,
+  EMBEDDING_DIMENSIONS,
+  type Embedder,
+  type EmbedOptions,
+  LOCAL_EMBEDDER_MODEL,
+  type LocalEmbedderOptions,
+  localEmbedder,
+  parseVectorText,
+  toVectorText,
+} from './embeddings/index.js'
 export {
   ConflictError,
   ForbiddenError,
@@ -107,6 +120,36 @@ export {
   type KvWrite,
   type RedisLike,
 } from './kv/types.js'
+export {
+  AddManyMemoriesInput,
+  AddMemoryInput,
+  contentHash,
+  DEFAULT_EF_SEARCH,
+  Embedding,
+  EmbeddingModelId,
+  ForgetAllMemoriesInput,
+  HybridSearchMemoriesInput,
+  ListMemoriesInput,
+  MAX_ADD_MANY,
+  MAX_MEMORY_CONTENT_LENGTH,
+  MEMORY_TYPES,
+  type Memory,
+  type MemoryCallOptions,
+  MemoryContent,
+  type MemoryHybridHit,
+  MemoryId,
+  MemoryMetadata,
+  type MemoryRepository,
+  type MemorySearchHit,
+  MemorySelector,
+  type MemoryServiceRepository,
+  MemoryType,
+  MmrOptions,
+  PurgeExpiredMemoriesInput,
+  type PurgeExpiredMemoriesResult,
+  SearchMemoriesInput,
+  UpdateMemoryInput,
+} from './memory/index.js'
 export { type Page, PageLimit } from './pagination.js'
 export * from './realtime/index.js'
 export type { ServiceRepositories, UserRepositories } from './repositories.js'
@@ -154,3 +197,4 @@ export {
   UpdateTransportationInput,
   UpdateTripInput,
 } from './trips/index.js'
+export { parseInput } from './validation.js'

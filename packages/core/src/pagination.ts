@@ -3,6 +3,7 @@ import { ValidationError } from './errors.js'
 
 /** One page of a keyset-paginated list. Pass `nextCursor` back as `cursor` for the next page. */
 export interface Page<T> {
+  /** The entities of this page, in the list's order. */
   readonly items: T[]
   /** Opaque; null on the last page. */
   readonly nextCursor: string | null

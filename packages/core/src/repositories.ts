@@ -8,6 +8,12 @@ import type { TripSageOptions } from './client.js'
 import type { Scope } from './db/scope.js'
 import { createUserKeysRepository, type UserKeysRepository } from './keys/repository.js'
 import { createKeysServiceRepository, type KeysServiceRepository } from './keys/service-repository.js'
+import {
+  createMemoryRepository,
+  createMemoryServiceRepository,
+  type MemoryRepository,
+  type MemoryServiceRepository,
+} from './memory/repository.js'
 import { createSearchCacheMaintenance, type SearchCacheMaintenance } from './search-cache/purge.js'
 import { createSearchCacheRepository, type SearchCacheRepository } from './search-cache/repository.js'
 import {
@@ -49,6 +55,8 @@ export type UserRepositories = {
   readonly chat: ChatRepository
   /** The user's cached search results. */
   readonly searchCache: SearchCacheRepository
+  /** Long-term and session memories with semantic and hybrid recall. */
+  readonly memory: MemoryRepository
 }
 
 /** The repositories of the service scope (`tripsage.service`). */
@@ -61,6 +69,8 @@ export type ServiceRepositories = {
   readonly keys: KeysServiceRepository
   /** Search cache maintenance (purging expired entries of every user). */
   readonly searchCache: SearchCacheMaintenance
+  /** Memory maintenance (`purgeExpired`). */
+  readonly memory: MemoryServiceRepository
 }
 
 /**
@@ -80,6 +90,7 @@ export function createUserRepositories(scope: Scope, ports: TripSageOptions): Us
     keys: createUserKeysRepository(scope, ports),
     chat: createChatRepository(scope),
     searchCache: createSearchCacheRepository(scope),
+    memory: createMemoryRepository(scope, ports),
   }
 }
 
@@ -95,5 +106,6 @@ export function createServiceRepositories(scope: Scope, ports: TripSageOptions):
     attachments: createAttachmentsServiceRepository(scope, ports),
     keys: createKeysServiceRepository(scope, ports),
     searchCache: createSearchCacheMaintenance(scope),
+    memory: createMemoryServiceRepository(scope, ports),
   }
 }

@@ -2,6 +2,7 @@
  * `@tripsage/testing` — test your app against the TripSage SDK with no cloud account.
  *
  * @packageDocumentation
+ * @module @tripsage/testing
  */
 export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './database.js'
 export { platformAndMigrationsFingerprint } from './fingerprint.js'

@@ -2,7 +2,9 @@
 export interface TapAssertion {
   /** The assertion number. */
   readonly n: number
+  /** True for `ok`, false for `not ok`. */
   readonly ok: boolean
+  /** The text after the number, without directives. */
   readonly description: string
   /** `# …` diagnostic lines that followed it (have/want on failure). */
   readonly diagnostics: string[]
@@ -14,6 +16,7 @@ export interface TapAssertion {
 export interface TapFileResult {
   /** The planned number of assertions (`1..N`), or null when no plan was printed. */
   readonly planned: number | null
+  /** Every `ok` / `not ok` line, in order. */
   readonly assertions: TapAssertion[]
   /** Set when the file aborted with an SQL error before `finish()`. */
   readonly error: string | null
@@ -25,7 +28,13 @@ export interface TapFileResult {
 
 /** The slice of PGlite (or any client) needed to run a multi-statement script. */
 export interface ScriptRunner {
-  exec(sql: string): Promise<Array<{ rows: Array<Record<string, unknown>> }>>
+  /** Runs a multi-statement SQL script and returns each statement's result rows (PGlite's `exec`). */
+  exec(sql: string): Promise<
+    Array<{
+      /** The rows one statement returned. */
+      rows: Array<Record<string, unknown>>
+    }>
+  >
 }
 
 /**

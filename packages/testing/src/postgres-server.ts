@@ -1,10 +1,10 @@
 import { execFile, spawn } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { freePort } from './free-port.js'
 
 const run = promisify(execFile)
 
@@ -12,6 +12,7 @@ const run = promisify(execFile)
 export interface PostgresServer {
   /** `postgresql://postgres@127.0.0.1:<port>/postgres` */
   readonly url: string
+  /** The TCP port it listens on (127.0.0.1 only). */
   readonly port: number
   /** Stops the server and deletes its data directory. */
   stop(): Promise<void>
@@ -97,18 +98,6 @@ function findPostgresBin(): string {
   throw new Error(
     'PostgreSQL server binaries not found: install the Debian package `postgresql` (apt-get install postgresql)',
   )
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 async function waitForReady(pgIsReady: string, port: number, log: () => string): Promise<void> {

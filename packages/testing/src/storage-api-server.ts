@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 
 /** A bucket of the loopback Storage API, with Supabase's per-bucket limits. */
 export interface StorageApiBucket {
+  /** The bucket id (and name). */
   id: string
   /** Largest object in bytes (`file_size_limit`); unlimited when omitted. */
   fileSizeLimit?: number
@@ -23,9 +24,11 @@ export interface StorageApiServerOptions {
 
 /** One request the server received, for assertions. */
 export interface RecordedStorageRequest {
+  /** The HTTP method. */
   readonly method: string
   /** The path without the query, exactly as sent (not decoded). */
   readonly path: string
+  /** The query string, parsed. */
   readonly query: URLSearchParams
   /** Lower-cased header names. */
   readonly headers: Readonly<Record<string, string>>
@@ -35,15 +38,23 @@ export interface RecordedStorageRequest {
 
 /** An object held by the loopback server. */
 export interface StoredObject {
+  /** The object id (UUID). */
   readonly id: string
+  /** The bucket id. */
   readonly bucket: string
+  /** The object key. */
   readonly name: string
+  /** The content. */
   readonly bytes: Buffer
+  /** The Content-Type it was stored with. */
   readonly contentType: string
   /** The `sub` of the JWT that stored it (null for the service role). */
   readonly owner: string | null
+  /** The ETag (an MD5 of the bytes, quoted). */
   readonly etag: string
+  /** ISO timestamp. */
   readonly createdAt: string
+  /** ISO timestamp. */
   readonly updatedAt: string
 }
 
@@ -55,6 +66,7 @@ export interface StorageApiServer {
   readonly serviceRoleKey: string
   /** An `anon` API key. */
   readonly anonKey: string
+  /** The HS256 secret every token is signed with. */
   readonly jwtSecret: string
   /** Mints an HS256 JWT, e.g. a user's access token `{ sub, role: 'authenticated' }`. */
   signJwt(claims: Record<string, unknown>): string

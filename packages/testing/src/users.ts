@@ -14,7 +14,9 @@ export interface TestUserOptions {
 
 /** A user in `auth.users` with claims shaped like Supabase Auth's access-token claims. */
 export interface TestUser {
+  /** The user's id in `auth.users` (a UUID; `claims.sub`). */
   readonly id: string
+  /** The user's email. */
   readonly email: string
   /** Pass to `tripsage.forUser(claims)`. */
   readonly claims: UserClaims

@@ -41,9 +41,13 @@ export type AttachmentSignedUrlOptions = z.input<typeof AttachmentSignedUrlOptio
  */
 export const ListAttachmentsInput = z
   .strictObject({
+    /** Only this trip's attachments. */
     tripId: z.uuid().optional(),
+    /** Only this chat message's attachments (not with `tripId`). */
     chatMessageId: z.uuid().optional(),
+    /** Page size, 1–100 (default 20). */
     limit: PageLimit,
+    /** `nextCursor` of the previous page. */
     cursor: z.string().min(1).max(512).optional(),
   })
   .refine((input) => !(input.tripId && input.chatMessageId), {
@@ -124,10 +128,13 @@ export type UploadStatus = 'uploading' | 'completed' | 'failed'
 
 /** An attachment's metadata (the bytes are the Storage object `bucket`/`path`). */
 export interface Attachment {
+  /** The attachment id (UUID). */
   readonly id: string
   /** The owner. */
   readonly userId: string
+  /** The trip it is attached to, if any. */
   readonly tripId: string | null
+  /** The chat message it is attached to, if any. */
   readonly chatMessageId: string | null
   /** The safe name used in `path`. */
   readonly filename: string
@@ -135,11 +142,15 @@ export interface Attachment {
   readonly originalFilename: string
   /** Size in bytes. */
   readonly size: number
+  /** The Content-Type, checked against the bytes on `complete`. */
   readonly mimeType: string
+  /** The Storage bucket (`attachments`). */
   readonly bucket: string
   /** The object key: `{userId}/{id}/{filename}`. */
   readonly path: string
+  /** Where the upload stands. */
   readonly uploadStatus: UploadStatus
+  /** The virus scan outcome; `infected` files get no signed URL. */
   readonly virusScanStatus: VirusScanStatus
   /** ISO 8601. */
   readonly createdAt: string
@@ -149,6 +160,7 @@ export interface Attachment {
 
 /** What `me.attachments.createUpload` returns: the `uploading` row and where to put the bytes. */
 export interface AttachmentUpload {
+  /** The metadata row, `uploading` until `complete`. */
   readonly attachment: Attachment
   /** `PUT` the file here (or call `supabase.storage.from(bucket).uploadToSignedUrl(path, token, file)`). */
   readonly upload: SignedUploadTarget

@@ -5,8 +5,11 @@ import { type ChatToolCallsRepository, createChatToolCallsRepository } from './t
 
 /** `me.chat`: sessions, their messages and tool calls. */
 export interface ChatRepository {
+  /** Create, list, rename and end sessions. */
   readonly sessions: ChatSessionsRepository
+  /** Append messages and page through history. */
   readonly messages: ChatMessagesRepository
+  /** Record tool calls and their outcome. */
   readonly toolCalls: ChatToolCallsRepository
 }
 

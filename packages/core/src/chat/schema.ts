@@ -64,6 +64,7 @@ export type ListChatSessionsInput = z.input<typeof ListChatSessionsInput>
 
 /** One message to append. */
 export const ChatMessageInput = z.strictObject({
+  /** `user`, `assistant`, `system` or `tool`. */
   role: ChatRole,
   /** Up to {@link CHAT_MESSAGE_MAX_LENGTH} characters; may be empty (e.g. an assistant turn that only calls tools). */
   content: storableText(0, CHAT_MESSAGE_MAX_LENGTH),
@@ -75,7 +76,9 @@ export type ChatMessageInput = z.input<typeof ChatMessageInput>
 
 /** What `me.chat.messages.append(sessionId, messages)` parses: 1–100 messages, written in order. */
 export const AppendChatMessagesInput = z.strictObject({
+  /** The session to append to (one the caller owns). */
   sessionId: Id,
+  /** The messages, written in this order. */
   messages: z.array(ChatMessageInput).min(1).max(CHAT_APPEND_MAX_MESSAGES),
 })
 /** What `me.chat.messages.append` parses; see {@link AppendChatMessagesInput}. */
@@ -110,12 +113,22 @@ export const RecordToolCallInput = z.strictObject({
 export type RecordToolCallInput = z.input<typeof RecordToolCallInput>
 
 /** What `me.chat.toolCalls.complete(id, result)` parses: the result is any JSON value. */
-export const CompleteToolCallInput = z.strictObject({ id: Id, result: JsonValue })
+export const CompleteToolCallInput = z.strictObject({
+  /** The tool call id. */
+  id: Id,
+  /** What the tool returned (any JSON value). */
+  result: JsonValue,
+})
 /** What `me.chat.toolCalls.complete` parses; see {@link CompleteToolCallInput}. */
 export type CompleteToolCallInput = z.input<typeof CompleteToolCallInput>
 
 /** What `me.chat.toolCalls.fail(id, errorMessage)` parses: 1–4000 characters. */
-export const FailToolCallInput = z.strictObject({ id: Id, errorMessage: storableText(1, 4000) })
+export const FailToolCallInput = z.strictObject({
+  /** The tool call id. */
+  id: Id,
+  /** What went wrong, 1–4000 characters, without secrets. */
+  errorMessage: storableText(1, 4000),
+})
 /** What `me.chat.toolCalls.fail` parses; see {@link FailToolCallInput}. */
 export type FailToolCallInput = z.input<typeof FailToolCallInput>
 
@@ -124,51 +137,74 @@ export const ChatId = Id
 
 /** A chat session. */
 export interface ChatSession {
+  /** The session id (UUID). */
   readonly id: string
   /** The owner: the only user who appends messages, records tool calls and ends the session. */
   readonly userId: string
   /** The linked trip; its collaborators can read the session. */
   readonly tripId: string | null
+  /** A display title; null when not set. */
   readonly title: string | null
+  /** Free-form JSON object. */
   readonly metadata: JsonObject
   /** When the session was ended; an ended session takes no new messages or tool calls. */
   readonly endedAt: string | null
+  /** ISO timestamp. */
   readonly createdAt: string
+  /** ISO timestamp. */
   readonly updatedAt: string
 }
 
 /** A chat message. Messages are immutable. */
 export interface ChatMessage {
+  /** The message id (UUID). */
   readonly id: string
+  /** The session it belongs to. */
   readonly sessionId: string
   /** The session owner, who wrote the row. */
   readonly userId: string
+  /** Who wrote it. */
   readonly role: ChatRole
+  /** The text (may be empty). */
   readonly content: string
+  /** Free-form JSON object (model id, token usage, …). */
   readonly metadata: JsonObject
   /** Insertion order: strictly increasing within a session, in commit order. */
   readonly seq: number
+  /** ISO timestamp. */
   readonly createdAt: string
 }
 
 /** A recorded tool call. */
 export interface ChatToolCall {
+  /** The tool call id (UUID). */
   readonly id: string
+  /** The session it belongs to. */
   readonly sessionId: string
+  /** The assistant message that made the call, if linked. */
   readonly messageId: string | null
+  /** The session owner. */
   readonly userId: string
   /** The model provider's id for the call. */
   readonly toolCallId: string | null
+  /** The tool that was called. */
   readonly toolName: string
+  /** The arguments it was called with (a JSON object). */
   readonly arguments: JsonObject
   /** Set by `complete`. */
   readonly result: JsonValue | null
+  /** Where the call stands. */
   readonly status: ToolCallStatus
   /** Set by `fail`. */
   readonly errorMessage: string | null
+  /** True when the model provider ran the tool itself. */
   readonly providerExecuted: boolean
+  /** ISO timestamp; null until started. */
   readonly startedAt: string | null
+  /** ISO timestamp; null until completed or failed. */
   readonly completedAt: string | null
+  /** ISO timestamp. */
   readonly createdAt: string
+  /** ISO timestamp. */
   readonly updatedAt: string
 }

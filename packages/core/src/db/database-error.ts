@@ -12,10 +12,15 @@ import {
  * dropped because Postgres puts the failing row's values there.
  */
 export interface DatabaseErrorInfo {
+  /** The five-character SQLSTATE, e.g. `23505` (unique violation) or `42501` (RLS refusal). */
   sqlState: string
+  /** The constraint that failed, when Postgres names one. */
   constraint?: string
+  /** The table involved, when Postgres names one. */
   table?: string
+  /** The column involved, when Postgres names one. */
   column?: string
+  /** The schema of `table`. */
   schema?: string
 }
 

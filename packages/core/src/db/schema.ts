@@ -19,7 +19,10 @@ type Kyselified = KyselifyDatabase<Database>
  */
 export type TripSageDatabase = {
   [T in keyof Kyselified]: T extends VectorTables
-    ? Omit<Kyselified[T], 'embedding'> & { embedding: VectorColumn }
+    ? Omit<Kyselified[T], 'embedding'> & {
+        /** The pgvector `vector(1536)` embedding, read as `number[]`. */
+        embedding: VectorColumn
+      }
     : Kyselified[T]
 }
 

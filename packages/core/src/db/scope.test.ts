@@ -16,9 +16,12 @@ import { applyPlatform } from './platform.js'
 import type { TripSageDatabase } from './schema.js'
 import { quoteLiteral, type ScopedTransaction, scopeEntryStatement } from './scope.js'
 
-/** Any JSON-able claims value, strings drawn from all of Unicode (lone surrogates included). */
+/**
+ * Any JSON-able claims value, strings drawn from all of Unicode (lone surrogates included) but
+ * U+0000, which no jsonb value can hold (`auth.jwt()` would refuse it whatever the transport).
+ */
 const claimValue = fc.oneof(
-  fc.string({ unit: 'binary' }),
+  fc.string({ unit: 'binary' }).filter((v) => !v.includes('\u0000')),
   fc.string({ unit: fc.constantFrom("'", '\\', '"', '$', ';', '\n', 'E', '\u2028', '☃', '\u0001') }),
 )
 
@@ -133,6 +136,21 @@ describe('scopes on PGlite', () => {
     expect(after.rows[0]?.role).toBe('postgres')
   })
 
+  it('sets extra settings in the scope statement, transaction-locally (also in a bound scope)', async () => {
+    const alice = await createTestUser(database.db)
+    const me = createTripSage({ db: database.db }).forUser(alice.claims)
+    const read = sql<{ v: string }>`select current_setting('hnsw.ef_search') as v`
+    const settings = { settings: { 'hnsw.ef_search': '123' } }
+    expect((await me.scope.run((trx) => read.execute(trx), settings)).rows[0]?.v).toBe('123')
+    const inside = await me.transaction(({ scope, db }) =>
+      scope
+        .run(async (trx) => (await read.execute(trx)).rows[0]?.v, { settings: { 'hnsw.ef_search': '77' } })
+        .then(async (v) => [v, (await read.execute(db)).rows[0]?.v]),
+    )
+    expect(inside).toEqual(['77', '77'])
+    expect((await read.execute(database.db)).rows[0]?.v).not.toMatch(/^(123|77)$/)
+  })
+
   it('rolls the scope back with the transaction when the callback throws', async () => {
     const alice = await createTestUser(database.db)
     const me = createTripSage({ db: database.db }).forUser(alice.claims)
@@ -235,6 +253,11 @@ describe('scopes on PostgreSQL through pg with a pool of two connections', () =>
     expect(who.rows[0]).toMatchObject({ role: 'authenticated', uid: users[0] })
     expect(statements.map((s) => s.sql.trim().split(/\s+/)[0])).toEqual(['begin;', 'select', 'commit'])
     expect(statements[0]?.parameters).toEqual([])
+    // Extra settings ride in the same message, names and values inlined as literals.
+    const setting = sql<{ v: string }>`select current_setting('tripsage.bench_note') as v`
+    const value = "it's \\ 'quoted' ☃"
+    const read = await me.scope.run((trx) => setting.execute(trx), { settings: { 'tripsage.bench_note': value } })
+    expect(read.rows[0]?.v).toBe(value)
   })
 
   it('carries claims with quotes, backslashes and any Unicode intact (simple protocol, inlined literal)', async () => {

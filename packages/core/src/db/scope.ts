@@ -48,7 +48,17 @@ export interface Scope {
    * (transaction-local, so nothing reaches the next borrower of a pooled connection). Inside a
    * scope bound to an open transaction it reuses that transaction.
    */
-  run<T>(fn: (trx: ScopedTransaction) => Promise<T>): Promise<T>
+  run<T>(fn: (trx: ScopedTransaction) => Promise<T>, options?: ScopeRunOptions): Promise<T>
+}
+
+/** Options of {@link Scope.run}. */
+export interface ScopeRunOptions {
+  /**
+   * Extra settings (GUCs such as `hnsw.ef_search`) set transaction-locally in the same message as
+   * the role and claims, saving a round trip. In a scope bound to an open transaction they are
+   * set by one extra statement and last until that transaction ends.
+   */
+  settings?: Readonly<Record<string, string>>
 }
 
 /** How scopes talk to the database; see {@link createUserScope}. */
@@ -91,9 +101,19 @@ export function quoteLiteral(value: string): string {
 
 type ScopeRole = 'authenticated' | 'service_role'
 
-/** The statements that set a scope's role and claims, transaction-locally, as SQL text. */
-function settingsStatements(role: ScopeRole, claims: object): string {
-  return `select set_config('role', ${quoteLiteral(role)}, true); select set_config('request.jwt.claims', ${quoteLiteral(JSON.stringify(claims))}, true)`
+/** `, set_config(name, value, true)` for each extra setting, as SQL text. */
+function extraSettingsText(settings: ScopeRunOptions['settings']): string {
+  return Object.entries(settings ?? {})
+    .map(([name, value]) => `, set_config(${quoteLiteral(name)}, ${quoteLiteral(value)}, true)`)
+    .join('')
+}
+
+/**
+ * The statements that set a scope's role, claims and extra settings, transaction-locally, as SQL
+ * text: two statements, so that a driver refusing several statements per message says so.
+ */
+function settingsStatements(role: ScopeRole, claims: object, settings?: ScopeRunOptions['settings']): string {
+  return `select set_config('role', ${quoteLiteral(role)}, true); select set_config('request.jwt.claims', ${quoteLiteral(JSON.stringify(claims))}, true)${extraSettingsText(settings)}`
 }
 
 /**
@@ -103,9 +123,10 @@ function settingsStatements(role: ScopeRole, claims: object): string {
  *
  * @param role - the Postgres role of the scope
  * @param claims - the JWT claims (`request.jwt.claims`)
+ * @param settings - extra transaction-local settings (names and values are inlined as literals too)
  */
-export function scopeEntryStatement(role: ScopeRole, claims: object): string {
-  return `begin; ${settingsStatements(role, claims)}`
+export function scopeEntryStatement(role: ScopeRole, claims: object, settings?: ScopeRunOptions['settings']): string {
+  return `begin; ${settingsStatements(role, claims, settings)}`
 }
 
 /**
@@ -169,6 +190,7 @@ function runCombined<T>(
   role: ScopeRole,
   claims: object,
   pipeline: boolean,
+  settings: ScopeRunOptions['settings'],
   fn: (trx: ScopedTransaction) => Promise<T>,
 ): Promise<T> {
   return db.getExecutor().provideConnection(async (connection) => {
@@ -180,7 +202,7 @@ function runCombined<T>(
     let open = true
     // A failed entry failed after `begin` (the message is fixed text around escaped literals),
     // so statements pipelined behind it fail too: the transaction is aborted.
-    const entered = send(scopeEntryStatement(role, claims)).then(
+    const entered = send(scopeEntryStatement(role, claims, settings)).then(
       () => null,
       (error: unknown) => ({ error }),
     )
@@ -217,14 +239,23 @@ function runInTransaction<T>(
   db: Kysely<TripSageDatabase>,
   role: ScopeRole,
   claims: object,
+  settings: ScopeRunOptions['settings'],
   fn: (trx: ScopedTransaction) => Promise<T>,
 ): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    await sql`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`.execute(
+    await sql`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)${extraSettings(settings)}`.execute(
       trx,
     )
     return fn(trx)
   })
+}
+
+/** `, set_config(name, value, true)` for each extra setting, as parameters. */
+function extraSettings(settings: ScopeRunOptions['settings']) {
+  const entries = Object.entries(settings ?? {})
+  return entries.length === 0
+    ? sql``
+    : sql`, ${sql.join(entries.map(([name, value]) => sql`set_config(${name}, ${value}, true)`))}`
 }
 
 /** Thrown inside the first call's transaction when the driver refused a several-statement message. */
@@ -237,16 +268,18 @@ async function runScoped<T>(
   claims: object,
   options: ScopeOptions,
   fn: (trx: ScopedTransaction) => Promise<T>,
+  runOptions: ScopeRunOptions | undefined,
 ): Promise<T> {
+  const settings = runOptions?.settings
   const mode = entryModes.get(db)
-  if (mode === 'combined') return runCombined(db, role, claims, options.pipeline === true, fn)
-  if (mode === 'transaction') return runInTransaction(db, role, claims, fn)
+  if (mode === 'combined') return runCombined(db, role, claims, options.pipeline === true, settings, fn)
+  if (mode === 'transaction') return runInTransaction(db, role, claims, settings, fn)
   // First call: a Kysely transaction whose settings go as one two-statement message. If the
   // driver refuses it, that happens inside our own transaction (PGlite's is exclusive), before fn.
   try {
     return await db.transaction().execute(async (trx) => {
       try {
-        await sql.raw(settingsStatements(role, claims)).execute(trx)
+        await sql.raw(settingsStatements(role, claims, settings)).execute(trx)
       } catch (error) {
         throw refusedSeveralStatements(error) ? new SeveralStatementsRefused() : error
       }
@@ -256,7 +289,7 @@ async function runScoped<T>(
   } catch (error) {
     if (!(error instanceof SeveralStatementsRefused)) throw error
     entryModes.set(db, 'transaction')
-    return runInTransaction(db, role, claims, fn)
+    return runInTransaction(db, role, claims, settings, fn)
   }
 }
 
@@ -273,7 +306,7 @@ export function createUserScope(db: Kysely<TripSageDatabase>, claims: unknown, o
   return {
     kind: 'user',
     userId: parsed.sub,
-    run: (fn) => runScoped(db, 'authenticated', jwt, options, fn),
+    run: (fn, runOptions) => runScoped(db, 'authenticated', jwt, options, fn, runOptions),
   }
 }
 
@@ -287,7 +320,7 @@ export function createServiceScope(db: Kysely<TripSageDatabase>, options: ScopeO
   return {
     kind: 'service',
     userId: null,
-    run: (fn) => runScoped(db, 'service_role', { role: 'service_role' }, options, fn),
+    run: (fn, runOptions) => runScoped(db, 'service_role', { role: 'service_role' }, options, fn, runOptions),
   }
 }
 
@@ -296,5 +329,17 @@ export function createServiceScope(db: Kysely<TripSageDatabase>, options: ScopeO
  * several repository calls commit or roll back together.
  */
 export function bindScope(scope: Scope, trx: ScopedTransaction): Scope {
-  return { kind: scope.kind, userId: scope.userId, run: (fn) => fn(trx) }
+  return {
+    kind: scope.kind,
+    userId: scope.userId,
+    run: async (fn, options) => {
+      const entries = Object.entries(options?.settings ?? {})
+      if (entries.length > 0) {
+        await sql`select ${sql.join(entries.map(([name, value]) => sql`set_config(${name}, ${value}, true)`))}`.execute(
+          trx,
+        )
+      }
+      return fn(trx)
+    },
+  }
 }

@@ -38,8 +38,11 @@ export type KeysSettings = z.output<typeof KeysOptions>
  * configured allowlist and the key within the configured length, printable ASCII without spaces.
  */
 export const SetApiKeyInput = z.strictObject({
+  /** The user the key belongs to (an `auth.users` id). */
   userId: z.uuid({ error: 'must be a user id (a UUID)' }),
+  /** The provider, e.g. `openai`. */
   service: z.string({ error: 'must be a service name' }),
+  /** The plaintext key; stored in Vault, never returned or logged. */
   apiKey: z.string({ error: 'must be a string' }),
 })
 /** Input of `tripsage.service.keys.set`; see {@link SetApiKeyInput}. */
@@ -47,7 +50,9 @@ export type SetApiKeyInput = z.input<typeof SetApiKeyInput>
 
 /** Input of `tripsage.service.keys.get / remove / touch(userId, service)`. */
 export const ApiKeyLookup = z.strictObject({
+  /** The user the key belongs to. */
   userId: z.uuid({ error: 'must be a user id (a UUID)' }),
+  /** The provider, e.g. `openai`. */
   service: z.string({ error: 'must be a service name' }),
 })
 /** Input of `tripsage.service.keys.get / remove / touch`; see {@link ApiKeyLookup}. */
@@ -55,7 +60,9 @@ export type ApiKeyLookup = z.input<typeof ApiKeyLookup>
 
 /** A stored key's metadata — never the key, never the Vault secret's name. */
 export interface ApiKeyInfo {
+  /** The key record id (UUID). */
   readonly id: string
+  /** The user it belongs to. */
   readonly userId: string
   /** The provider, e.g. `openai`. */
   readonly service: string

@@ -24,6 +24,9 @@ export interface RateLimitRule {
   failureMode?: FailureMode
 }
 
+/** Types one default entry as a {@link RateLimitRule}: the object is kept exactly as written. */
+const rule = (definition: RateLimitRule): Readonly<RateLimitRule> => definition
+
 /**
  * The limits of the SDK's own operations, per user (or per IP when there is no user), per
  * minute. Cost-bearing and security-sensitive operations (embeddings, uploads, key changes,
@@ -32,26 +35,31 @@ export interface RateLimitRule {
  */
 export const defaultRateLimitRules = Object.freeze({
   /** Embeds the query: costs provider tokens. */
-  'memory.search': { limit: 60, window: '60 s', failureMode: 'closed' },
+  'memory.search': rule({ limit: 60, window: '60 s', failureMode: 'closed' }),
   /** Embeds and stores content. */
-  'memory.add': { limit: 30, window: '60 s', failureMode: 'closed' },
-  'memory.delete': { limit: 10, window: '60 s', failureMode: 'closed' },
+  'memory.add': rule({ limit: 30, window: '60 s', failureMode: 'closed' }),
+  /** Deletes memories (single, bulk or all). */
+  'memory.delete': rule({ limit: 10, window: '60 s', failureMode: 'closed' }),
   /** BYOK key set/rotate/remove: security-sensitive. */
-  'keys.change': { limit: 10, window: '60 s', failureMode: 'closed' },
+  'keys.change': rule({ limit: 10, window: '60 s', failureMode: 'closed' }),
   /** Probes a provider with the user's key. */
-  'keys.validate': { limit: 20, window: '60 s', failureMode: 'closed' },
+  'keys.validate': rule({ limit: 20, window: '60 s', failureMode: 'closed' }),
   /** Storage writes. */
-  'attachments.upload': { limit: 20, window: '60 s', failureMode: 'closed' },
-  'trips.create': { limit: 30, window: '60 s', failureMode: 'closed' },
-  'trips.delete': { limit: 10, window: '60 s', failureMode: 'closed' },
-  'collaborators.invite': { limit: 10, window: '60 s', failureMode: 'closed' },
+  'attachments.upload': rule({ limit: 20, window: '60 s', failureMode: 'closed' }),
+  /** Creates trips. */
+  'trips.create': rule({ limit: 30, window: '60 s', failureMode: 'closed' }),
+  /** Deletes trips with everything in them. */
+  'trips.delete': rule({ limit: 10, window: '60 s', failureMode: 'closed' }),
+  /** Adds collaborators: limits invitation spam. */
+  'collaborators.invite': rule({ limit: 10, window: '60 s', failureMode: 'closed' }),
   /** Usually followed by a model call. */
-  'chat.append': { limit: 40, window: '60 s', failureMode: 'closed' },
+  'chat.append': rule({ limit: 40, window: '60 s', failureMode: 'closed' }),
   /** Reads: better served than refused while Redis is down. */
-  'chat.history': { limit: 120, window: '60 s', failureMode: 'open' },
-  'trips.read': { limit: 300, window: '60 s', failureMode: 'open' },
+  'chat.history': rule({ limit: 120, window: '60 s', failureMode: 'open' }),
+  /** Trip reads and lists. */
+  'trips.read': rule({ limit: 300, window: '60 s', failureMode: 'open' }),
   /** QStash memory-sync deliveries; a closed decision is a 503, which QStash retries. */
-  'jobs.memorySync': { limit: 60, window: '60 s', failureMode: 'closed' },
+  'jobs.memorySync': rule({ limit: 60, window: '60 s', failureMode: 'closed' }),
 } as const satisfies Record<string, RateLimitRule>)
 
 /** The names of {@link defaultRateLimitRules}. */

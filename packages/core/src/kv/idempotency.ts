@@ -14,17 +14,45 @@ export interface IdempotencyOptions {
 
 /** Where an idempotency key stands. */
 export type IdempotencyStatus<T = unknown> =
-  | { state: 'absent' }
-  | { state: 'claimed' }
-  | { state: 'completed'; result: T }
+  | {
+      /** Nobody has claimed the key (or its claim expired). */
+      state: 'absent'
+    }
+  | {
+      /** A caller holds the key and is doing the work. */
+      state: 'claimed'
+    }
+  | {
+      /** The work finished; `result` is what `complete` stored. */
+      state: 'completed'
+      /** The stored result. */
+      result: T
+    }
 
 /** The outcome of {@link Idempotency.claim}. */
 export type IdempotencyClaim<T = unknown> =
   /** This caller holds the key: do the work, then `complete` (or `release` on failure). */
-  | { acquired: true; token: string }
+  | {
+      /** True: this caller holds the key. */
+      acquired: true
+      /** Pass to `complete` / `release` so they act only while the claim is still this caller's. */
+      token: string
+    }
   /** Someone else holds the key or already finished: do not run the work again. */
-  | { acquired: false; state: 'claimed' }
-  | { acquired: false; state: 'completed'; result: T }
+  | {
+      /** False: another caller holds the key. */
+      acquired: false
+      /** The work is in progress elsewhere. */
+      state: 'claimed'
+    }
+  | {
+      /** False: the work was already done. */
+      acquired: false
+      /** The work finished; `result` is what `complete` stored. */
+      state: 'completed'
+      /** The stored result. */
+      result: T
+    }
 
 /** Options of {@link Idempotency.complete} and {@link Idempotency.release}. */
 export interface ClaimTokenOptions {

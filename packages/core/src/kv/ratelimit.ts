@@ -38,6 +38,7 @@ export interface RateLimitResult {
   remaining: number
   /** When the window resets, in epoch ms (0 when Redis could not be asked). */
   reset: number
+  /** Why: allowed, limited, or the backend trouble a fail-open or fail-closed rule decided on. */
   reason: RateLimitReason
 }
 
@@ -45,14 +46,26 @@ export interface RateLimitResult {
  * Who is limited: a user id (a plain string), or `{ userId, ip }` — the user when there is one,
  * else the client IP. Only a SHA-256 of it reaches Redis (`user:{sha256}` / `ip:{sha256}`).
  */
-export type RateLimitSubject = string | { userId?: string | null; ip?: string | null }
+export type RateLimitSubject =
+  | string
+  | {
+      /** The signed-in user's id; wins over `ip` when set. */
+      userId?: string | null
+      /** The client IP, used when there is no user. */
+      ip?: string | null
+    }
 
 /** A rule after defaults were applied and its window parsed. */
 export interface ResolvedRateLimitRule {
+  /** Requests allowed per window (token bucket: the bucket size). */
   limit: number
+  /** The window in milliseconds (token bucket: the refill interval). */
   windowMs: number
+  /** How requests are counted. */
   algorithm: RateLimitAlgorithm
+  /** Token bucket: tokens added per window (`limit` unless set). */
   refillRate: number
+  /** What the rule decides when the backend fails or times out. */
   failureMode: FailureMode
 }
 

@@ -39,7 +39,19 @@ export interface KvStore {
 }
 
 /** Where the helpers keep their state: Upstash Redis in production, a {@link KvStore} embedded. */
-export type KvBackend = { redis: RedisLike; kv?: undefined } | { kv: KvStore; redis?: undefined }
+export type KvBackend =
+  | {
+      /** Upstash Redis (`new Redis({ url, token })`), or anything with the same commands. */
+      redis: RedisLike
+      /** Not with `redis`. */
+      kv?: undefined
+    }
+  | {
+      /** A {@link KvStore}, e.g. `memoryKv()` in embedded mode. */
+      kv: KvStore
+      /** Not with `kv`. */
+      redis?: undefined
+    }
 
 type DurationUnit = 'ms' | 's' | 'm' | 'h' | 'd'
 
@@ -88,6 +100,7 @@ export interface KvFailureEvent {
   rule?: string
   /** `timeout` when the call outlived `timeoutMs`, `error` when it failed. */
   reason: 'timeout' | 'error'
+  /** What was thrown (a timeout error for `timeout`); do not log it with request data. */
   error: unknown
 }
 

@@ -49,7 +49,9 @@ export function userTopic(userId: string): UserTopic {
 
 /** A topic split into its kind and id. */
 export interface ParsedRealtimeTopic {
+  /** The topic kind. */
   readonly kind: 'trip' | 'session' | 'user'
+  /** The trip, session or user id. */
   readonly id: string
 }
 

@@ -9,9 +9,13 @@ export type SearchCacheKind = z.infer<typeof SearchCacheKind>
 
 /** The table behind each {@link SearchCacheKind}. */
 export const searchCacheTables = {
+  /** Destination searches. */
   destinations: 'search_destinations',
+  /** Flight searches. */
   flights: 'search_flights',
+  /** Hotel searches. */
   hotels: 'search_hotels',
+  /** Activity searches. */
   activities: 'search_activities',
 } as const satisfies Record<SearchCacheKind, string>
 
@@ -27,7 +31,12 @@ export const SearchQuery = JsonValue.refine((query) => canonicalJson(query).leng
 })
 
 /** What `me.searchCache.get(kind, query)` parses. */
-export const GetSearchCacheInput = z.strictObject({ kind: SearchCacheKind, query: SearchQuery })
+export const GetSearchCacheInput = z.strictObject({
+  /** Which cache (table) to read. */
+  kind: SearchCacheKind,
+  /** The query; entries are keyed by the SHA-256 of its canonical JSON. */
+  query: SearchQuery,
+})
 /** What `me.searchCache.get` parses; see {@link GetSearchCacheInput}. */
 export type GetSearchCacheInput = z.input<typeof GetSearchCacheInput>
 
@@ -47,10 +56,13 @@ export type PutSearchCacheOptions = z.input<typeof PutSearchCacheOptions>
 
 /** What `me.searchCache.put(kind, query, results, options)` parses. */
 export const PutSearchCacheInput = z.strictObject({
+  /** Which cache (table) to write. */
   kind: SearchCacheKind,
+  /** The query the results answer. */
   query: SearchQuery,
   /** Any JSON value. */
   results: JsonValue,
+  /** Time to live and source. */
   options: PutSearchCacheOptions,
 })
 /** What `me.searchCache.put` parses; see {@link PutSearchCacheInput}. */
@@ -58,14 +70,21 @@ export type PutSearchCacheInput = z.input<typeof PutSearchCacheInput>
 
 /** A cached search. */
 export interface SearchCacheEntry {
+  /** Which cache it is in. */
   readonly kind: SearchCacheKind
   /** SHA-256 hex of the canonical query JSON. */
   readonly queryHash: string
+  /** The query, as stored. */
   readonly query: JsonValue
+  /** The cached results. */
   readonly results: JsonValue
+  /** The provider that produced them. */
   readonly source: string | null
+  /** ISO timestamp; the entry is ignored after it. */
   readonly expiresAt: string
+  /** ISO timestamp. */
   readonly createdAt: string
+  /** ISO timestamp. */
   readonly updatedAt: string
 }
 

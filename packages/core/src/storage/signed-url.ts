@@ -27,8 +27,11 @@ export interface SignStorageUrlOptions {
 /** The outcome of {@link verifySignedUrl}. */
 export type SignedUrlVerification =
   | {
+      /** True: the signature checks out and the URL has not expired. */
       readonly valid: true
+      /** `read` or `upload`. */
       readonly purpose: SignedUrlPurpose
+      /** The bucket the URL is for. */
       readonly bucket: string
       /** The object key. */
       readonly path: string
@@ -42,6 +45,7 @@ export type SignedUrlVerification =
       readonly expiresAt: string
     }
   | {
+      /** False: do not serve or accept anything for this URL. */
       readonly valid: false
       /** `malformed`: not a signed storage URL; `bad_signature`: tampered or another secret; `expired`. */
       readonly reason: 'malformed' | 'bad_signature' | 'expired'
@@ -107,7 +111,7 @@ export async function signStorageUrl(options: SignStorageUrlOptions): Promise<{ 
 }
 
 /**
- * Verifies a URL made by `fileSystemStorage` (or {@link signStorageUrl}): the HMAC (checked in
+ * Verifies a URL made by `fileSystemStorage` (or `signStorageUrl`): the HMAC (checked in
  * constant time by Web Crypto), the expiry, and that the URL's path and `download` parameter are
  * the signed ones. Returns what the URL grants, or why it does not — it never throws for a bad URL.
  *

@@ -23,30 +23,57 @@ interface StorageResult<T> {
  * Typed structurally so the SDK does not depend on `@supabase/supabase-js` at runtime.
  */
 export interface SupabaseBucketApi {
+  /** Stores `body` at `path`. */
   upload(
     path: string,
     body: Uint8Array,
     options?: { contentType?: string; upsert?: boolean; cacheControl?: string },
   ): PromiseLike<StorageResult<unknown>>
+  /** A time-limited read URL (`download` sets Content-Disposition). */
   createSignedUrl(
     path: string,
     expiresIn: number,
     options?: { download?: string | boolean },
-  ): PromiseLike<StorageResult<{ signedUrl: string }>>
+  ): PromiseLike<
+    StorageResult<{
+      /** The URL to GET. */
+      signedUrl: string
+    }>
+  >
+  /** A URL the client can PUT the object to, once. */
   createSignedUploadUrl(
     path: string,
     options?: { upsert: boolean },
-  ): PromiseLike<StorageResult<{ signedUrl: string; token: string; path: string }>>
+  ): PromiseLike<
+    StorageResult<{
+      /** The URL to PUT to. */
+      signedUrl: string
+      /** The upload token in that URL (for `uploadToSignedUrl`). */
+      token: string
+      /** The object key. */
+      path: string
+    }>
+  >
+  /** Deletes objects. */
   remove(paths: string[]): PromiseLike<StorageResult<unknown>>
+  /** An object's metadata. */
   info(path: string): PromiseLike<
     StorageResult<{
+      /** Bytes. */
       size?: number | null
+      /** The stored Content-Type. */
       contentType?: string | null
+      /** The object's ETag. */
       etag?: string | null
+      /** ISO timestamp. */
       lastModified?: string | null
     }>
   >
-  download(path: string): { asStream(): PromiseLike<StorageResult<ReadableStream<Uint8Array>>> }
+  /** Reads an object. */
+  download(path: string): {
+    /** The object's bytes as a stream. */
+    asStream(): PromiseLike<StorageResult<ReadableStream<Uint8Array>>>
+  }
 }
 
 /**
@@ -54,7 +81,11 @@ export interface SupabaseBucketApi {
  * `client.storage.from(bucket)`.
  */
 export interface SupabaseStorageClient {
-  readonly storage: { from(bucket: string): SupabaseBucketApi }
+  /** `supabase.storage`. */
+  readonly storage: {
+    /** The API of one bucket. */
+    from(bucket: string): SupabaseBucketApi
+  }
 }
 
 /** Options of {@link supabaseStorage}. */

@@ -22,9 +22,13 @@ export type AddCollaboratorInput = z.input<typeof AddCollaboratorInput>
 
 /** A user's membership of a trip. */
 export interface TripCollaborator {
+  /** The membership id (UUID). */
   id: string
+  /** The trip. */
   tripId: string
+  /** The collaborator (an `auth.users` id). */
   userId: string
+  /** What they may do. */
   role: CollaboratorRole
   /** Who added them; null once that user is deleted. */
   invitedBy: string | null

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { deniedOrInvisible } from '../db/denied-or-invisible.js'
+import { runInScope } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
-import { scopedCall } from '../db/scoped-call.js'
 import { NotFoundError } from '../errors.js'
 import { EntityId } from '../fields.js'
 import { parseInput } from '../validation.js'
@@ -40,7 +40,7 @@ const what = 'collaborator'
  * @param scope - a user scope (or one bound to an open transaction)
  */
 export function createCollaboratorsRepository(scope: Scope): CollaboratorsRepository {
-  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => scopedCall(scope, what, fn)
+  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn)
   const membership = (tripId: string, userId: string) =>
     sql`select 1 from public.trip_collaborators where trip_id = ${tripId} and user_id = ${userId}`
 

@@ -17,19 +17,33 @@ export const FlightClass = z.enum(['economy', 'premium_economy', 'business', 'fi
 export type FlightClass = z.infer<typeof FlightClass>
 
 const flightFields = z.strictObject({
+  /** Departure airport or city, 1–200 characters. */
   origin: boundedText(1, 200),
+  /** Arrival airport or city, 1–200 characters. */
   destination: boundedText(1, 200),
+  /** `YYYY-MM-DD`. */
   departureDate: IsoDate,
+  /** `YYYY-MM-DD`, on or after `departureDate`; null for one-way. */
   returnDate: IsoDate.nullable(),
+  /** ISO timestamp; null when unknown. */
   departureTime: IsoTimestamp.nullable(),
+  /** ISO timestamp, not before `departureTime`. */
   arrivalTime: IsoTimestamp.nullable(),
+  /** Default `economy`. */
   flightClass: FlightClass,
+  /** Amount in `currency`, ≥ 0. */
   price: Money,
+  /** ISO 4217 code, e.g. `USD` (default `USD`). */
   currency: CurrencyCode,
+  /** Carrier name; null when unknown. */
   airline: boundedText(0, 200).nullable(),
+  /** e.g. `TP 1351`; null when unknown. */
   flightNumber: boundedText(0, 50).nullable(),
+  /** Where the booking stands (default `available`). */
   bookingStatus: BookingStatus,
+  /** The provider's offer or booking id. */
   externalId: boundedText(0, 1000).nullable(),
+  /** Free-form provider data (a JSON object). */
   metadata: JsonObjectSchema,
 })
 
@@ -64,9 +78,13 @@ export type UpdateFlightInput = z.input<typeof UpdateFlightInput>
 
 /** A flight of a trip. */
 export interface Flight {
+  /** The flight id (UUID). */
   id: string
+  /** The trip it belongs to. */
   tripId: string
+  /** Departure airport or city. */
   origin: string
+  /** Arrival airport or city. */
   destination: string
   /** `YYYY-MM-DD`. */
   departureDate: string
@@ -76,14 +94,21 @@ export interface Flight {
   departureTime: string | null
   /** ISO timestamp, not before `departureTime`. */
   arrivalTime: string | null
+  /** The cabin class. */
   flightClass: FlightClass
+  /** Amount in `currency`. */
   price: number
+  /** ISO 4217 code. */
   currency: string
+  /** Carrier name. */
   airline: string | null
+  /** e.g. `TP 1351`. */
   flightNumber: string | null
+  /** Where the booking stands. */
   bookingStatus: BookingStatus
   /** The provider's offer or booking id. */
   externalId: string | null
+  /** Free-form provider data (a JSON object). */
   metadata: JsonObject
   /** ISO timestamp. */
   createdAt: string

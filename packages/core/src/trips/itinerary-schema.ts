@@ -8,14 +8,23 @@ export const ItineraryItemType = z.enum(['activity', 'meal', 'transport', 'accom
 export type ItineraryItemType = z.infer<typeof ItineraryItemType>
 
 const itineraryFields = z.strictObject({
+  /** 1–200 characters. */
   title: boundedText(1, 200),
+  /** Up to 4000 characters; null to clear. */
   description: boundedText(0, 4000).nullable(),
+  /** What kind of item it is. */
   itemType: ItineraryItemType,
+  /** `YYYY-MM-DD`; null when not scheduled on a day. */
   day: IsoDate.nullable(),
+  /** ISO timestamp; null when unscheduled. */
   startTime: IsoTimestamp.nullable(),
+  /** ISO timestamp, not before `startTime`. */
   endTime: IsoTimestamp.nullable(),
+  /** Where it happens; null when unknown. */
   location: boundedText(0, 1000).nullable(),
+  /** Amount in `currency`, ≥ 0; null when free or unknown. */
   price: Money.nullable(),
+  /** ISO 4217 code, e.g. `USD` (default `USD`). */
   currency: CurrencyCode,
   /** Sort order within a day (ascending). */
   position: Int32,
@@ -47,10 +56,15 @@ export type UpdateItineraryItemInput = z.input<typeof UpdateItineraryItemInput>
 
 /** An entry of a trip's day-by-day plan. */
 export interface ItineraryItem {
+  /** The item id (UUID). */
   id: string
+  /** The trip it belongs to. */
   tripId: string
+  /** What it is. */
   title: string
+  /** Null when not set. */
   description: string | null
+  /** What kind of item it is. */
   itemType: ItineraryItemType
   /** `YYYY-MM-DD`; null when not scheduled on a day. */
   day: string | null
@@ -58,8 +72,11 @@ export interface ItineraryItem {
   startTime: string | null
   /** ISO timestamp, not before `startTime`. */
   endTime: string | null
+  /** Where it happens. */
   location: string | null
+  /** Amount in `currency`. */
   price: number | null
+  /** ISO 4217 code. */
   currency: string
   /** Sort order within a day (ascending). */
   position: number

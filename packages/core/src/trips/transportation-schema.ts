@@ -25,16 +25,27 @@ export const TransportationKind = z.enum([
 export type TransportationKind = z.infer<typeof TransportationKind>
 
 const transportationFields = z.strictObject({
+  /** What it is: `train`, `bus`, `ferry`, `car_rental`, `taxi`… */
   kind: TransportationKind,
+  /** The operator; null when unknown. */
   provider: boundedText(0, 200).nullable(),
+  /** Where it leaves from; null when unknown. */
   origin: boundedText(1, 200).nullable(),
+  /** Where it arrives; null when unknown. */
   destination: boundedText(1, 200).nullable(),
+  /** ISO timestamp. */
   departureTime: IsoTimestamp,
+  /** ISO timestamp, not before `departureTime`. */
   arrivalTime: IsoTimestamp.nullable(),
+  /** Amount in `currency`, ≥ 0; null when unknown. */
   price: Money.nullable(),
+  /** ISO 4217 code, e.g. `USD` (default `USD`). */
   currency: CurrencyCode,
+  /** Where the booking stands (default `available`). */
   bookingStatus: BookingStatus,
+  /** The provider's offer or booking id. */
   externalId: boundedText(0, 1000).nullable(),
+  /** Free-form provider data (a JSON object). */
   metadata: JsonObjectSchema,
 })
 
@@ -62,21 +73,31 @@ export type UpdateTransportationInput = z.input<typeof UpdateTransportationInput
 
 /** A car rental, train, bus, ferry, taxi… of a trip. */
 export interface Transportation {
+  /** The id (UUID). */
   id: string
+  /** The trip it belongs to. */
   tripId: string
+  /** What it is. */
   kind: TransportationKind
+  /** The operator. */
   provider: string | null
+  /** Where it leaves from. */
   origin: string | null
+  /** Where it arrives. */
   destination: string | null
   /** ISO timestamp. */
   departureTime: string
   /** ISO timestamp, not before `departureTime`. */
   arrivalTime: string | null
+  /** Amount in `currency`. */
   price: number | null
+  /** ISO 4217 code. */
   currency: string
+  /** Where the booking stands. */
   bookingStatus: BookingStatus
   /** The provider's offer or booking id. */
   externalId: string | null
+  /** Free-form provider data (a JSON object). */
   metadata: JsonObject
   /** ISO timestamp. */
   createdAt: string

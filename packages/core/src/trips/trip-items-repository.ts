@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
 import type { z } from 'zod'
 import { deniedOrInvisible } from '../db/denied-or-invisible.js'
+import { runInScope } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
-import { scopedCall } from '../db/scoped-call.js'
 import { NotFoundError } from '../errors.js'
 import { EntityId } from '../fields.js'
 import { parseInput } from '../validation.js'
@@ -63,7 +63,7 @@ export function createTripItemRepository<
   const { relation, what } = kind
   const table = sql.table(`public.${relation.table}`)
 
-  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => scopedCall(scope, what, fn)
+  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn)
 
   return {
     async add(tripId, input) {

@@ -28,19 +28,33 @@ export type TripType = z.infer<typeof TripType>
 
 /** The writable fields of a trip, each mirroring its column and CHECK constraint. */
 const tripFields = z.strictObject({
+  /** The trip name, 1–200 characters. */
   name: boundedText(1, 200),
+  /** Where the trip goes, 1–200 characters. */
   destination: boundedText(1, 200),
+  /** Up to 4000 characters; null to clear. */
   description: boundedText(0, 4000).nullable(),
+  /** First day, `YYYY-MM-DD`. */
   startDate: IsoDate,
+  /** Last day, `YYYY-MM-DD`, on or after `startDate`. */
   endDate: IsoDate,
+  /** Total budget in `currency` (> 0); null when not set. */
   budget: PositiveMoney.nullable(),
+  /** ISO 4217 code, e.g. `USD` (default `USD`). */
   currency: CurrencyCode,
+  /** How many people travel, 1–100 (default 1). */
   travelers: z.number().int().min(1).max(100),
+  /** Default `planning`. */
   status: TripStatus,
+  /** Default `leisure`. */
   tripType: TripType,
+  /** Free-form date/budget flexibility hints from the planner (a JSON object). */
   flexibility: JsonObjectSchema,
+  /** The planner's notes, in order. */
   notes: z.array(PlainText),
+  /** Free-form labels. */
   tags: z.array(PlainText),
+  /** Planner state for searches run for this trip (a JSON object). */
   searchMetadata: JsonObjectSchema,
 })
 
@@ -97,7 +111,12 @@ export const ListTripsInput = z.strictObject({
   tripType: oneOrMany(TripType).optional(),
   /** Only trips whose `[startDate, endDate]` overlaps `[from, to]` (either end may be open). */
   overlaps: z
-    .strictObject({ from: IsoDate.optional(), to: IsoDate.optional() })
+    .strictObject({
+      /** `YYYY-MM-DD`: trips ending on or after this day. */
+      from: IsoDate.optional(),
+      /** `YYYY-MM-DD`: trips starting on or before this day. */
+      to: IsoDate.optional(),
+    })
     .refine((range) => range.from === undefined || range.to === undefined || range.from <= range.to, {
       message: 'from must be on or before to',
       path: ['to'],
@@ -135,11 +154,15 @@ export type GetTripOptions<I extends readonly TripInclude[] = readonly TripInclu
 
 /** A trip as the SDK returns it. */
 export interface Trip {
+  /** The trip id (UUID). */
   id: string
   /** The owner. Never settable through input. */
   userId: string
+  /** The trip name. */
   name: string
+  /** Where the trip goes. */
   destination: string
+  /** Null when not set. */
   description: string | null
   /** `YYYY-MM-DD`. */
   startDate: string
@@ -151,11 +174,15 @@ export interface Trip {
   currency: string
   /** 1–100. */
   travelers: number
+  /** Where the trip stands. */
   status: TripStatus
+  /** What kind of trip it is. */
   tripType: TripType
   /** Free-form date/budget flexibility hints from the planner. */
   flexibility: JsonObject
+  /** The planner's notes, in order. */
   notes: string[]
+  /** Free-form labels. */
   tags: string[]
   /** Planner state for searches run for this trip. */
   searchMetadata: JsonObject
@@ -167,10 +194,15 @@ export interface Trip {
 
 /** The relations of a trip, by the name `include` uses; each list in its `listByTrip` order. */
 export interface TripRelations {
+  /** The trip's flights. */
   flights: Flight[]
+  /** The trip's stays. */
   accommodations: Accommodation[]
+  /** The trip's ground and sea transport. */
   transportation: Transportation[]
+  /** The trip's itinerary items. */
   itinerary: ItineraryItem[]
+  /** The trip's collaborators (not the owner). */
   collaborators: TripCollaborator[]
 }
 

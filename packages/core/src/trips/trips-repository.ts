@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import { deniedOrInvisible } from '../db/denied-or-invisible.js'
+import { runInScope } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
-import { scopedCall } from '../db/scoped-call.js'
 import { NotFoundError, ValidationError } from '../errors.js'
 import { EntityId } from '../fields.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
@@ -96,7 +96,7 @@ export function createTripReader(scope: Scope): TripReader {
     const tripKey = parseInput(EntityId, id, 'trip id')
     const include = (parseInput(GetTripOptions, options === undefined ? {} : options, 'trip options').include ??
       []) as unknown as I
-    return scopedCall(scope, what, async (trx) => {
+    return runInScope(scope, what, async (trx) => {
       const { rows } = await sql<TripWithRelationRows>`
         select ${sql.join([sql`to_jsonb(trip.*) as trip`, ...includeColumns(include)])}
         from public.trips as trip
@@ -128,7 +128,7 @@ function sortKeyOf(row: TripRow, sortBy: 'startDate' | 'createdAt'): [string, st
  * @param scope - a user scope (or one bound to an open transaction)
  */
 export function createTripsRepository(scope: Scope): TripsRepository {
-  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => scopedCall(scope, what, fn)
+  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn)
   const visible = (id: string) => sql`select 1 from public.trips where id = ${id}`
 
   return {

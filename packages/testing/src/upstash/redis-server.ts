@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from '../free-port.js'
 import { RespConnection } from './resp.js'
 
 /** Options of {@link startRedisServer}. */
@@ -16,7 +16,9 @@ export interface RedisServerOptions {
 
 /** A throwaway `redis-server` on loopback, with no persistence. */
 export interface RedisServer {
+  /** Always loopback: the server is never reachable from outside. */
   readonly host: '127.0.0.1'
+  /** A free port picked at start. */
   readonly port: number
   /** `redis://127.0.0.1:<port>` */
   readonly url: string
@@ -135,18 +137,5 @@ function exited(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): P
       resolve()
     })
     child.kill(signal)
-  })
-}
-
-/** A port that was free on loopback a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
   })
 }

@@ -1,0 +1,389 @@
+/**
+ * Vector recall and speed on the embedded database (PGlite + pgvector): `search`, filtered search
+ * (a metadata filter 1 % of the searched rows match) and `hybridSearch` latency next to
+ * hand-written SQL doing the same work, recall@10 against exact search, `addMany(50)` throughput
+ * next to a raw 50-row INSERT, and the HNSW build time.
+ *
+ *   node --conditions=@tripsage/source --import tsx bench/vector.ts [--quick] [--scenarios=10000/100,50000/100,10000/1]
+ *
+ * Writes bench/results/vector.json. Scenarios are `rows/users`: 10 000 and 50 000 memories over
+ * 100 users (1 % each: the planner serves a user's few hundred rows by a bitmap scan and an exact
+ * sort), and 10 000 memories of one user (served by the HNSW index); quick mode: 1 000 over 100. Vectors are clustered
+ * 1536-dim, generated in SQL, and the HNSW index is built after the bulk load with the migration's
+ * own definition. Every iteration runs each case once, in rotating order, so drift in the
+ * machine's load hits all cases alike. Raw SQL runs as the same user (role, claims and `hnsw.*`
+ * settings in one statement, as the SDK does), so the ratio is the SDK's own
+ * overhead: input parsing, the scope statement, row mapping.
+ */
+import { createTripSage, parseVectorText, type TripSageDatabase, toVectorText } from '@tripsage/core'
+import { createTestDatabase, createTestUser, type TestUser } from '@tripsage/testing'
+import { type Kysely, sql } from 'kysely'
+import { atLeast, latencyRows, parseArgs, type ResultCheck, type ResultTable, writeResult } from './lib/results.js'
+import { measure, summarise } from './lib/timing.js'
+
+const { quick } = parseArgs()
+/** `rows/users` pairs; the last default puts every memory on one user, which the HNSW index serves. */
+const scenariosArg = process.argv.find((a) => a.startsWith('--scenarios'))
+const scenarios = (
+  scenariosArg
+    ? (scenariosArg.split('=')[1] ?? process.argv[process.argv.indexOf(scenariosArg) + 1] ?? '').split(',')
+    : quick
+      ? ['1000/100']
+      : ['10000/100', '50000/100', '10000/1']
+).map((s) => s.split('/').map(Number) as [number, number])
+const iterations = quick ? 40 : 300
+const warmup = quick ? 8 : 30
+const recallQueries = quick ? 30 : 200
+const addManyRounds = quick ? 4 : 20
+/** Metadata buckets: a `{ bucket }` filter keeps 1 % of the rows it is applied to. */
+const BUCKETS = 100
+const CLUSTERS = 100
+const MODEL = 'bench-synthetic'
+const EF_SEARCH = 100
+
+const summariseMs = (samples: number[]) => summarise(samples)
+const round = (x: number) => Math.round(x * 1000) / 1000
+
+/** Loads `rows` clustered vectors spread over the users, then builds the HNSW index. */
+async function load(db: Kysely<TripSageDatabase>, users: TestUser[], rows: number) {
+  const USERS = users.length
+  const [index] = (
+    await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'memories_embedding_idx'`.execute(
+      db,
+    )
+  ).rows
+  await sql`drop index public.memories_embedding_idx`.execute(db)
+  await sql`select setseed(0.17)`.execute(db)
+  await sql`create temp table centers as
+    select c, array(select (random() - 0.5)::real from generate_series(1, 1536) where c >= 0)::extensions.vector as v
+    from generate_series(0, ${CLUSTERS - 1}) c`.execute(db)
+  await sql`create temp table noise as
+    select n, array(select (random() - 0.5)::real from generate_series(1, 1536) where n >= 0)::extensions.vector as v
+    from generate_series(0, 999) n`.execute(db)
+  await sql`create temp table bench_users as
+    select (ordinality - 1)::int as u, id::uuid from unnest(${sql.raw(`array[${users.map((u) => `'${u.id}'`).join(',')}]`)}::uuid[]) with ordinality as t(id)`.execute(
+    db,
+  )
+  const scaled = (alias: string) =>
+    sql.raw(`${alias}.v operator(extensions.*) array_fill((random() * 0.5)::real, array[1536])::extensions.vector`)
+  const started = performance.now()
+  // Full-text content: a few words per row so the text arm of hybrid search has work to do.
+  await sql`
+    insert into public.memories (user_id, content, content_hash, embedding, embedding_model, metadata)
+    select u.id, 'memory ' || g || ' about ' || (array['lisbon','kyoto','ramen','ferry','museum','hiking','beach','visa'])[1 + g % 8]
+        || ' and ' || (array['train','hotel','window','aisle','budget','family','dog','vegan'])[1 + (g / 8) % 8],
+      encode(sha256(('memory ' || g)::bytea), 'hex'),
+      c.v operator(extensions.+) ${scaled('a')} operator(extensions.+) ${scaled('b')} operator(extensions.+) ${scaled('d')},
+      ${MODEL}, jsonb_build_object('cluster', c.c, 'bucket', (g / ${USERS}) % ${BUCKETS})
+    from generate_series(0::bigint, ${rows - 1}) g
+    join bench_users u on u.u = g % ${USERS}
+    join centers c on c.c = (g * 31 + g / 100) % ${CLUSTERS}
+    join noise a on a.n = (g * 7919) % 1000
+    join noise b on b.n = (g * 104729 + 13) % 1000
+    join noise d on d.n = (g * 1299709 + 101) % 1000`.execute(db)
+  const inserted = performance.now()
+  await sql`set maintenance_work_mem = '1GB'`.execute(db)
+  await sql.raw((index as { indexdef: string }).indexdef).execute(db)
+  await sql`reset maintenance_work_mem`.execute(db)
+  await sql`analyze public.memories`.execute(db)
+  return { insertMs: round(inserted - started), indexBuildMs: round(performance.now() - inserted) }
+}
+
+async function queryVectors(db: Kysely<TripSageDatabase>, count: number): Promise<number[][]> {
+  const scaled = (alias: string) =>
+    sql.raw(`${alias}.v operator(extensions.*) array_fill((random() * 0.5)::real, array[1536])::extensions.vector`)
+  const r = await sql<{ v: string }>`
+    select (c.v operator(extensions.+) ${scaled('a')} operator(extensions.+) ${scaled('b')})::text as v
+    from generate_series(0, ${count - 1}) i
+    join centers c on c.c = (i * 37) % ${CLUSTERS}
+    join noise a on a.n = (i * 613 + 5) % 1000
+    join noise b on b.n = (i * 211 + 17) % 1000
+    order by i`.execute(db)
+  return r.rows.map((row) => parseVectorText(row.v))
+}
+
+/** Raw SQL as the user: role, claims and hnsw settings in one statement, then the query. */
+function asUser<T>(db: Kysely<TripSageDatabase>, user: TestUser, fn: (trx: Kysely<TripSageDatabase>) => Promise<T>) {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('role', 'authenticated', true),
+      set_config('request.jwt.claims', ${JSON.stringify({ ...user.claims, role: 'authenticated' })}, true),
+      set_config('hnsw.ef_search', ${String(EF_SEARCH)}, true),
+      set_config('hnsw.iterative_scan', 'relaxed_order', true)`.execute(trx)
+    return fn(trx)
+  })
+}
+
+const rawSearch = (trx: Kysely<TripSageDatabase>, vector: string) =>
+  sql`select id, content, metadata, embedding operator(extensions.<=>) ${vector}::extensions.vector as distance
+    from public.memories
+    where (expires_at is null or expires_at > now())
+    order by distance
+    limit 10`.execute(trx)
+
+const rawFilteredSearch = (trx: Kysely<TripSageDatabase>, vector: string, bucket: number) =>
+  sql`select id, content, metadata, embedding operator(extensions.<=>) ${vector}::extensions.vector as distance
+    from public.memories
+    where (expires_at is null or expires_at > now()) and metadata @> ${JSON.stringify({ bucket })}::jsonb
+    order by distance
+    limit 10`.execute(trx)
+
+// Hand-written hybrid search doing what hybridSearch does: both arms index-ordered, RRF over a
+// FULL OUTER JOIN.
+const rawHybrid = (trx: Kysely<TripSageDatabase>, vector: string, text: string) =>
+  sql`with semantic as (
+      select id, row_number() over (order by distance) as rank_ix from (
+        select id, embedding operator(extensions.<=>) ${vector}::extensions.vector as distance
+        from public.memories where (expires_at is null or expires_at > now())
+        order by distance limit 40) v
+    ), full_text as (
+      select id, row_number() over (order by score desc) as rank_ix from (
+        select id, ts_rank_cd(content_tsv, q) as score
+        from public.memories, websearch_to_tsquery('english', ${text}) q
+        where content_tsv @@ q and (expires_at is null or expires_at > now())
+        order by score desc limit 40) t
+    )
+    select m.id, m.content,
+      coalesce(1.0 / (60 + full_text.rank_ix), 0.0) + coalesce(1.0 / (60 + semantic.rank_ix), 0.0) as score
+    from full_text full outer join semantic on full_text.id = semantic.id
+    join public.memories m on m.id = coalesce(full_text.id, semantic.id)
+    order by score desc limit 10`.execute(trx)
+
+// The Supabase docs' hybrid_search shape: the semantic CTE ranks with a window over every row,
+// which no index can serve (for context: what the documented pattern costs).
+const supabaseDocsHybrid = (trx: Kysely<TripSageDatabase>, vector: string, text: string) =>
+  sql`with full_text as (
+      select id, row_number() over (order by ts_rank_cd(content_tsv, websearch_to_tsquery('english', ${text})) desc) as rank_ix
+      from public.memories where content_tsv @@ websearch_to_tsquery('english', ${text})
+      order by rank_ix limit 20
+    ), semantic as (
+      select id, row_number() over (order by embedding operator(extensions.<=>) ${vector}::extensions.vector) as rank_ix
+      from public.memories
+      order by rank_ix limit 20
+    )
+    select m.id, m.content,
+      coalesce(1.0 / (50 + full_text.rank_ix), 0.0) + coalesce(1.0 / (50 + semantic.rank_ix), 0.0) as score
+    from full_text full outer join semantic on full_text.id = semantic.id
+    join public.memories m on m.id = coalesce(full_text.id, semantic.id)
+    order by score desc limit 10`.execute(trx)
+
+async function benchScenario(rows: number, USERS: number) {
+  const database = await createTestDatabase()
+  const { db } = database
+  try {
+    const users: TestUser[] = []
+    for (let i = 0; i < USERS; i++) users.push(await createTestUser(db))
+    const loadTimes = await load(db, users, rows)
+    const vectors = await queryVectors(db, Math.max(recallQueries, 50))
+    const tripsage = createTripSage({ db })
+    const texts = ['lisbon train', 'kyoto ramen', 'ferry hotel', 'museum budget', 'beach family', '"visa" vegan']
+
+    const cases: Record<string, (i: number) => Promise<unknown>> = {
+      'raw SQL search': (i) => {
+        const user = users[i % USERS] as TestUser
+        return asUser(db, user, (trx) => rawSearch(trx, toVectorText(vectors[i % vectors.length] as number[])))
+      },
+      'memory.search': (i) => {
+        const user = users[i % USERS] as TestUser
+        return tripsage
+          .forUser(user.claims)
+          .memory.search({ embedding: vectors[i % vectors.length] as number[], embeddingModel: MODEL, limit: 10 })
+      },
+      'raw SQL filtered search (1 %)': (i) => {
+        const user = users[i % USERS] as TestUser
+        return asUser(db, user, (trx) =>
+          rawFilteredSearch(trx, toVectorText(vectors[i % vectors.length] as number[]), i % BUCKETS),
+        )
+      },
+      'memory.search filtered (1 %)': (i) => {
+        const user = users[i % USERS] as TestUser
+        return tripsage.forUser(user.claims).memory.search({
+          embedding: vectors[i % vectors.length] as number[],
+          embeddingModel: MODEL,
+          metadata: { bucket: i % BUCKETS },
+          limit: 10,
+        })
+      },
+      'raw SQL hybrid (RRF)': (i) => {
+        const user = users[i % USERS] as TestUser
+        return asUser(db, user, (trx) =>
+          rawHybrid(trx, toVectorText(vectors[i % vectors.length] as number[]), texts[i % texts.length] as string),
+        )
+      },
+      'Supabase docs hybrid_search (for context)': (i) => {
+        const user = users[i % USERS] as TestUser
+        return asUser(db, user, (trx) =>
+          supabaseDocsHybrid(
+            trx,
+            toVectorText(vectors[i % vectors.length] as number[]),
+            texts[i % texts.length] as string,
+          ),
+        )
+      },
+      'memory.hybridSearch': (i) => {
+        const user = users[i % USERS] as TestUser
+        return tripsage.forUser(user.claims).memory.hybridSearch({
+          query: texts[i % texts.length] as string,
+          embedding: vectors[i % vectors.length] as number[],
+          embeddingModel: MODEL,
+          limit: 10,
+        })
+      },
+    }
+    const latency = await measure(cases, {
+      iterations,
+      warmup,
+      ...(quick ? { budgetMs: 4_000, minIterations: 10 } : {}),
+    })
+    // Which access path the planner picked for one user's search (HNSW, or the user's rows + sort).
+    const plan = await asUser(db, users[0] as TestUser, async (trx) => {
+      const r = await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw('')}select id from public.memories
+        where (expires_at is null or expires_at > now())
+        order by embedding operator(extensions.<=>) ${toVectorText(vectors[0] as number[])}::extensions.vector limit 10`.execute(
+        trx,
+      )
+      const lines = r.rows.map((row) => row['QUERY PLAN'])
+      return lines.some((l) => l.includes('memories_embedding_idx'))
+        ? 'HNSW index scan (memories_embedding_idx)'
+        : 'bitmap scan of the user’s rows + exact top-N sort'
+    })
+    process.stdout.write(`${rows} rows / ${USERS} users: ${JSON.stringify({ ...loadTimes, latency })}\n`)
+
+    // recall@10 of memory.search against an exact scan of the same user's rows; and of the
+    // filtered search against an exact scan of the user's rows in the bucket.
+    let found = 0
+    let hitCount = 0
+    let expectedCount = 0
+    let filteredFound = 0
+    let filteredExpected = 0
+    for (let i = 0; i < recallQueries; i++) {
+      const bucket = (i * 13) % BUCKETS
+      const filteredHits = await tripsage.forUser((users[(i * 7) % USERS] as TestUser).claims).memory.search({
+        embedding: vectors[i % vectors.length] as number[],
+        embeddingModel: MODEL,
+        metadata: { bucket },
+        limit: 10,
+      })
+      const filteredExact = await sql<{ id: string }>`
+        select id from public.memories where user_id = ${(users[(i * 7) % USERS] as TestUser).id}::uuid
+          and metadata @> ${JSON.stringify({ bucket })}::jsonb
+        order by (embedding operator(extensions.<=>) ${toVectorText(vectors[i % vectors.length] as number[])}::extensions.vector) + 0, id limit 10`.execute(
+        db,
+      )
+      const filteredWanted = new Set(filteredExact.rows.map((r) => r.id))
+      filteredFound += filteredHits.filter((h) => filteredWanted.has(h.id)).length
+      filteredExpected += filteredWanted.size
+      const user = users[(i * 7) % USERS] as TestUser
+      const vector = vectors[i % vectors.length] as number[]
+      const hits = await tripsage
+        .forUser(user.claims)
+        .memory.search({ embedding: vector, embeddingModel: MODEL, limit: 10 })
+      const exact = await sql<{ id: string }>`
+        select id from public.memories where user_id = ${user.id}::uuid
+        order by (embedding operator(extensions.<=>) ${toVectorText(vector)}::extensions.vector) + 0, id limit 10`.execute(
+        db,
+      )
+      const expected = new Set(exact.rows.map((r) => r.id))
+      found += hits.filter((h) => expected.has(h.id)).length
+      hitCount += hits.length
+      expectedCount += expected.size
+    }
+
+    // addMany(50) with precomputed vectors (the embedder is not measured) vs a raw 50-row INSERT.
+    const addSamples = { sdk: [] as number[], raw: [] as number[] }
+    const batchVectors = await queryVectors(db, 50)
+    for (let round = 0; round < addManyRounds; round++) {
+      const user = users[round % USERS] as TestUser
+      const batch = batchVectors.map((embedding, k) => ({
+        content: `bench addMany round ${round} item ${k}`,
+        embedding,
+        embeddingModel: MODEL,
+      }))
+      let started = performance.now()
+      await tripsage.forUser(user.claims).memory.addMany(batch)
+      addSamples.sdk.push(performance.now() - started)
+      const values = batch.map(
+        (b) =>
+          sql`(${user.id}::uuid, ${`raw ${b.content}`}, encode(sha256(convert_to(${`raw ${b.content}`}, 'UTF8')), 'hex'), ${toVectorText(
+            b.embedding,
+          )}::extensions.vector, ${MODEL})`,
+      )
+      started = performance.now()
+      await asUser(db, user, (trx) =>
+        sql`insert into public.memories (user_id, content, content_hash, embedding, embedding_model)
+          values ${sql.join(values)} returning id`.execute(trx),
+      )
+      addSamples.raw.push(performance.now() - started)
+    }
+    const total = (ms: number[]) => ms.reduce((sum, x) => sum + x, 0)
+    const perSecond = (ms: number[]) => round((50 * ms.length) / (total(ms) / 1000))
+    const addStats = { sdk: summariseMs(addSamples.sdk), raw: summariseMs(addSamples.raw) }
+    return {
+      rows,
+      users: USERS,
+      ...loadTimes,
+      searchPlan: plan,
+      latency,
+      recallAt10: round(found / Math.max(expectedCount, 1)),
+      filteredRecallAt10: filteredExpected === 0 ? 1 : round(filteredFound / filteredExpected),
+      meanHitsPerSearch: round(hitCount / recallQueries),
+      meanFilteredMatches: round(filteredExpected / recallQueries),
+      addMany50: {
+        sdk: addStats.sdk,
+        raw: addStats.raw,
+        sdkRowsPerSecond: perSecond(addSamples.sdk),
+        rawRowsPerSecond: perSecond(addSamples.raw),
+      },
+    }
+  } finally {
+    await database.close()
+  }
+}
+
+const tables: ResultTable[] = []
+const checks: ResultCheck[] = []
+const details = []
+for (const [rows, users] of scenarios) {
+  const r = await benchScenario(rows, users)
+  details.push(r)
+  const label = `${rows.toLocaleString('en-US')} memories / ${users} user${users === 1 ? '' : 's'}`
+  tables.push({
+    title: `${label}: latency`,
+    rows: latencyRows(r.latency, {
+      'memory.search': 'raw SQL search',
+      'memory.search filtered (1 %)': 'raw SQL filtered search (1 %)',
+      'memory.hybridSearch': 'raw SQL hybrid (RRF)',
+    }),
+    note: `Plan for one user's search: ${r.searchPlan}. Raw SQL runs as the same user with the same hnsw settings.`,
+  })
+  tables.push({
+    title: `${label}: recall, load, index, addMany(50)`,
+    noChart: true,
+    rows: [
+      {
+        case: label,
+        'recall@10 search': r.recallAt10,
+        'recall@10 filtered (1 %)': r.filteredRecallAt10,
+        'rows matching the filter per user': r.meanFilteredMatches,
+        'results per search': r.meanHitsPerSearch,
+        'bulk load ms': r.insertMs,
+        'HNSW build ms': r.indexBuildMs,
+        'addMany(50) p50 ms': r.addMany50.sdk.p50Ms,
+        'addMany rows/s': r.addMany50.sdkRowsPerSecond,
+        'raw 50-row INSERT p50 ms': r.addMany50.raw.p50Ms,
+        'raw INSERT rows/s': r.addMany50.rawRowsPerSecond,
+      },
+    ],
+  })
+  checks.push(atLeast(`recall@10 of memory.search, ${label}`, r.recallAt10, 0.9))
+  checks.push(atLeast(`recall@10 of filtered memory.search, ${label}`, r.filteredRecallAt10, 0.9))
+}
+await writeResult({
+  name: 'vector',
+  title: 'Vector search: recall and speed',
+  mode: quick ? 'quick' : 'full',
+  setup: `PGlite (WebAssembly) + pgvector in process, one connection; clustered 1536-dim vectors (${CLUSTERS} clusters) generated in SQL, the migration's HNSW index (m 16, ef_construction 200) built after the bulk load; ef_search ${EF_SEARCH} with iterative scans; metadata filter { bucket } matching 1 % of the searched rows; addMany with precomputed vectors (no embedder)`,
+  tables,
+  checks,
+  notes: [],
+  data: details,
+})

@@ -1,0 +1,116 @@
+/**
+ * The OpenAPI 3.1 document of the API, generated from the route table: request bodies and query
+ * parameters are the SDK's own zod schemas, converted with `z.toJSONSchema` (zod 4), so the
+ * description cannot drift from what the SDK accepts.
+ */
+import { z } from 'zod'
+import { statusOfCode } from './http-errors.js'
+import type { Route } from './routes.js'
+
+type JsonSchema = Record<string, unknown>
+
+/** A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), describing what clients send. */
+function inputSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema
+  return rest
+}
+
+/** `/trips/:tripId` → `/trips/{tripId}`. */
+export function openApiPath(path: string): string {
+  return path.replace(/:(\w+)/g, '{$1}')
+}
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+})
+
+function operation(route: Route) {
+  const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((match) => ({
+    name: match[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string', format: 'uuid' },
+  }))
+  const query = route.query ? inputSchema(route.query) : null
+  const queryParams = Object.entries((query?.properties as Record<string, JsonSchema> | undefined) ?? {}).map(
+    ([name, schema]) => ({
+      name,
+      in: 'query',
+      required: ((query?.required as string[] | undefined) ?? []).includes(name),
+      schema,
+      ...(typeof schema.description === 'string' ? { description: schema.description } : {}),
+    }),
+  )
+  return {
+    operationId: `${route.method}${openApiPath(route.path)
+      .replace(/[{}]/g, '')
+      .replace(/\/(\w)/g, (_m, c: string) => c.toUpperCase())}`,
+    summary: route.summary,
+    tags: [route.tag],
+    'x-rate-limit-rule': route.rule,
+    ...(route.auth ? { security: [{ bearer: [] }] } : { security: [] }),
+    ...(pathParams.length + queryParams.length ? { parameters: [...pathParams, ...queryParams] } : {}),
+    ...(route.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(route.body) } } } }
+      : {}),
+    responses: {
+      [route.success]:
+        route.success === 204 ? { description: 'Done' } : { description: 'OK', content: { 'application/json': {} } },
+      ...(route.body || route.query || pathParams.length
+        ? { [statusOfCode.validation]: errorResponse('Invalid input') }
+        : {}),
+      ...(route.auth
+        ? {
+            401: errorResponse('No or invalid bearer token'),
+            [statusOfCode.forbidden]: errorResponse('Visible but not yours to change'),
+            [statusOfCode.not_found]: errorResponse('Does not exist, or RLS hides it'),
+          }
+        : {}),
+      [statusOfCode.rate_limited]: {
+        ...errorResponse(`Rate limited (rule \`${route.rule}\`)`),
+        headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds until the window resets' } },
+      },
+      [statusOfCode.unavailable]: errorResponse('A backing service is unavailable; retry later'),
+    },
+  }
+}
+
+/** Builds the document for `routes`. */
+export function openApiDocument(routes: readonly Route[]) {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const route of routes) {
+    const path = openApiPath(route.path)
+    paths[path] = { ...paths[path], [route.method]: operation(route) }
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'TripSage example API',
+      version: '0.0.0',
+      description:
+        'The TripSage SDK over HTTP. Every route is rate limited; user routes run as the signed-in user, so Postgres RLS decides what they see.',
+    },
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'Supabase access token (JWT)' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string', enum: [...Object.keys(statusOfCode), 'unauthorized'] },
+                message: { type: 'string' },
+                details: { type: 'object' },
+              },
+            },
+          },
+        },
+      },
+    },
+  }
+}

@@ -1,0 +1,36 @@
+export { contentHash } from './content-hash.js'
+export { type MmrCandidate, maximalMarginalRelevance } from './mmr.js'
+export {
+  createMemoryRepository,
+  createMemoryServiceRepository,
+  type MemoryCallOptions,
+  type MemoryPorts,
+  type MemoryRepository,
+  type MemoryServiceRepository,
+} from './repository.js'
+export {
+  AddManyMemoriesInput,
+  AddMemoryInput,
+  DEFAULT_EF_SEARCH,
+  Embedding,
+  EmbeddingModelId,
+  ForgetAllMemoriesInput,
+  HybridSearchMemoriesInput,
+  ListMemoriesInput,
+  MAX_ADD_MANY,
+  MAX_MEMORY_CONTENT_LENGTH,
+  MEMORY_TYPES,
+  type Memory,
+  MemoryContent,
+  type MemoryHybridHit,
+  MemoryId,
+  MemoryMetadata,
+  type MemorySearchHit,
+  MemorySelector,
+  MemoryType,
+  MmrOptions,
+  PurgeExpiredMemoriesInput,
+  type PurgeExpiredMemoriesResult,
+  SearchMemoriesInput,
+  UpdateMemoryInput,
+} from './schema.js'

@@ -1,0 +1,170 @@
+import { createTestDatabase, createTestUser, type TestDatabase, type TestUser } from '@tripsage/testing'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTripSage } from '../client.js'
+import { parseVectorText, toVectorText } from '../embeddings/vector-text.js'
+import { DEFAULT_EF_SEARCH } from './schema.js'
+import { hnswSettingsStatement, hybridSearchStatement, searchStatement } from './statements.js'
+
+// 10 000 clustered 1536-dimensional vectors: 9 900 owned by one user, 100 (1 %) by another.
+// The HNSW index is built once after the bulk load, with the migration's own definition.
+
+const ROWS = 10_000
+const CLUSTERS = 100
+const QUERIES = 40
+const model = 'synthetic-clusters'
+
+let database: TestDatabase
+let big: TestUser
+let small: TestUser
+let queries: number[][]
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  const db = database.db
+  big = await createTestUser(db)
+  small = await createTestUser(db)
+  const [index] = (
+    await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'memories_embedding_idx'`.execute(
+      db,
+    )
+  ).rows
+  await sql`drop index public.memories_embedding_idx`.execute(db)
+  await sql`select setseed(0.42)`.execute(db)
+  // Centres, and a pool of noise directions; each row is a centre plus three scaled noise vectors
+  // (vector arithmetic in C: generating 15 M floats element by element takes ~40 s in PGlite).
+  await sql`create temp table centers as
+    select c, array(select (random() - 0.5)::real from generate_series(1, 1536) where c >= 0)::extensions.vector as v
+    from generate_series(0, ${CLUSTERS - 1}) c`.execute(db)
+  await sql`create temp table noise as
+    select n, array(select (random() - 0.5)::real from generate_series(1, 1536) where n >= 0)::extensions.vector as v
+    from generate_series(0, 999) n`.execute(db)
+  const scaled = (alias: string) =>
+    sql.raw(`${alias}.v operator(extensions.*) array_fill((random() * 0.5)::real, array[1536])::extensions.vector`)
+  await sql`
+    insert into public.memories (user_id, content, content_hash, embedding, embedding_model, metadata)
+    select case when g % 100 = 0 then ${small.id}::uuid else ${big.id}::uuid end,
+      'memory ' || g, encode(sha256(('memory ' || g)::bytea), 'hex'),
+      c.v operator(extensions.+) ${scaled('a')} operator(extensions.+) ${scaled('b')} operator(extensions.+) ${scaled('d')},
+      ${model}, jsonb_build_object('cluster', c.c)
+    from generate_series(0::bigint, ${ROWS - 1}) g
+    join centers c on c.c = (g * 31 + g / 100) % ${CLUSTERS}
+    join noise a on a.n = (g * 7919) % 1000
+    join noise b on b.n = (g * 104729 + 13) % 1000
+    join noise d on d.n = (g * 1299709 + 101) % 1000`.execute(db)
+  await sql`set maintenance_work_mem = '512MB'`.execute(db)
+  await sql.raw((index as { indexdef: string }).indexdef).execute(db)
+  await sql`reset maintenance_work_mem`.execute(db)
+  await sql`analyze public.memories`.execute(db)
+  // Queries: fresh points around the centres, drawn the same way.
+  const q = await sql<{ v: string }>`
+    select (c.v operator(extensions.+) ${scaled('a')} operator(extensions.+) ${scaled('b')})::text as v
+    from generate_series(0, ${QUERIES - 1}) i
+    join centers c on c.c = (i * 37) % ${CLUSTERS}
+    join noise a on a.n = (i * 613 + 5) % 1000
+    join noise b on b.n = (i * 211 + 17) % 1000
+    order by i`.execute(db)
+  queries = q.rows.map((r) => parseVectorText(r.v))
+}, 300_000)
+
+afterAll(() => database?.close())
+
+/** Exact top-k by a sequential scan: `+ 0` makes the ORDER BY an expression no index provides. */
+async function exactTopK(userId: string, vector: number[], k: number): Promise<string[]> {
+  const r = await sql<{ id: string }>`
+    select id from public.memories where user_id = ${userId}::uuid
+    order by (embedding operator(extensions.<=>) ${toVectorText(vector)}::extensions.vector) + 0, id
+    limit ${k}`.execute(database.db)
+  return r.rows.map((row) => row.id)
+}
+
+describe('memory recall on 10 000 clustered 1536-dim vectors', () => {
+  it(`search reaches recall@10 ≥ 0.95 against exact search at the default efSearch (${DEFAULT_EF_SEARCH})`, async () => {
+    const me = createTripSage({ db: database.db }).forUser(big.claims)
+    let found = 0
+    for (const query of queries) {
+      const hits = await me.memory.search({ embedding: query, embeddingModel: model, limit: 10 })
+      const exact = new Set(await exactTopK(big.id, query, 10))
+      expect(hits).toHaveLength(10)
+      found += hits.filter((h) => exact.has(h.id)).length
+    }
+    const recall = found / (queries.length * 10)
+    expect(recall).toBeGreaterThanOrEqual(0.95)
+  })
+
+  it('the search and hybrid statements are planned on the HNSW index', async () => {
+    const me = createTripSage({ db: database.db }).forUser(big.claims)
+    const vector = toVectorText(queries[0] as number[])
+    const filters = { embeddingModel: model }
+    const plans = await me.transaction(async (tx) => {
+      await hnswSettingsStatement(DEFAULT_EF_SEARCH).execute(tx.db)
+      const explain = async (statement: ReturnType<typeof searchStatement>) =>
+        (await sql<{ 'QUERY PLAN': string }>`explain ${statement}`.execute(tx.db)).rows
+          .map((r) => r['QUERY PLAN'])
+          .join('\n')
+      return {
+        search: await explain(searchStatement({ table: 'memories', vector, filters, limit: 10 })),
+        hybrid: await explain(
+          hybridSearchStatement({
+            table: 'memories',
+            vector,
+            text: 'memory 42',
+            filters,
+            candidates: 40,
+            limit: 10,
+            vectorWeight: 1,
+            textWeight: 1,
+            rrfK: 60,
+          }) as never,
+        ),
+      }
+    })
+    expect(plans.search).toMatch(/Index Scan using memories_embedding_idx/)
+    expect(plans.hybrid).toMatch(/Index Scan using memories_embedding_idx/)
+  })
+
+  it('a user owning 1 % of the vectors still gets `limit` hits (iterative index scan)', async () => {
+    const me = createTripSage({ db: database.db }).forUser(small.claims)
+    for (const query of queries.slice(0, 5)) {
+      const hits = await me.memory.search({ embedding: query, embeddingModel: model, limit: 10 })
+      expect(hits).toHaveLength(10)
+      expect(new Set(hits.map((h) => h.userId))).toEqual(new Set([small.id]))
+      // And they are the right ten.
+      const exact = new Set(await exactTopK(small.id, query, 10))
+      expect(hits.filter((h) => exact.has(h.id)).length).toBeGreaterThanOrEqual(9)
+      const hybrid = await me.memory.hybridSearch({
+        query: 'memory',
+        embedding: query,
+        embeddingModel: model,
+        limit: 10,
+      })
+      expect(hybrid).toHaveLength(10)
+    }
+    // Without the iterative scan, the post-filter starves: what the setting buys.
+    const starved = await me.transaction(async (tx) => {
+      await sql`select set_config('hnsw.ef_search', '40', true), set_config('hnsw.iterative_scan', 'off', true)`.execute(
+        tx.db,
+      )
+      const r = await searchStatement({
+        table: 'memories',
+        vector: toVectorText(queries[0] as number[]),
+        filters: { embeddingModel: model },
+        limit: 10,
+      }).execute(tx.db)
+      return r.rows.length
+    })
+    expect(starved).toBeLessThan(10)
+  })
+
+  it('filters by metadata containment without starving either', async () => {
+    const me = createTripSage({ db: database.db }).forUser(big.claims)
+    const hits = await me.memory.search({
+      embedding: queries[1] as number[],
+      embeddingModel: model,
+      metadata: { cluster: 3 },
+      limit: 20,
+    })
+    expect(hits).toHaveLength(20)
+    expect(hits.every((h) => h.metadata.cluster === 3)).toBe(true)
+  })
+})
