@@ -33,8 +33,8 @@ const scenarios = (
 ).map((s) => s.split('/').map(Number) as [number, number])
 const iterations = quick ? 40 : 300
 const warmup = quick ? 8 : 30
-const recallQueries = quick ? 30 : 200
-const addManyRounds = quick ? 4 : 20
+const recallQueries = quick ? 20 : 200
+const addManyRounds = quick ? 2 : 20
 /** Metadata buckets: a `{ bucket }` filter keeps 1 % of the rows it is applied to. */
 const BUCKETS = 100
 const CLUSTERS = 100
