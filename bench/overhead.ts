@@ -28,8 +28,8 @@ import { tripOperations } from './operations/trips.js'
 const { quick } = parseArgs()
 const embedded = quick
   ? { iterations: 30, warmup: 10, budgetMs: 400, minIterations: 8 }
-  : { iterations: 500, warmup: 60 }
-const network = quick ? { iterations: 8, warmup: 4, budgetMs: 500, minIterations: 5 } : { iterations: 120, warmup: 20 }
+  : { iterations: 300, warmup: 50 }
+const network = quick ? { iterations: 8, warmup: 4, budgetMs: 500, minIterations: 5 } : { iterations: 80, warmup: 15 }
 const DELAY_MS = 1
 
 const operationSets: OperationSet[] = [tripOperations, chatOperations, memoryOperations, attachmentAndKeyOperations]

@@ -26,8 +26,8 @@ const onlyLibraries = rest
   .find((a) => a.startsWith('--libraries='))
   ?.split('=')[1]
   ?.split(',')
-const SIZE = quick ? 300 : 10_000
-const USERS = quick ? 6 : 100
+const SIZE = quick ? 300 : 5_000
+const USERS = quick ? 6 : 50
 const QUERIES = quick ? 24 : 200
 const K = 10
 const BATCH = 50

@@ -31,10 +31,10 @@ const scenarios = (
       ? ['1000/100']
       : ['10000/100', '50000/100', '10000/1']
 ).map((s) => s.split('/').map(Number) as [number, number])
-const iterations = quick ? 40 : 300
+const iterations = quick ? 40 : 150
 const warmup = quick ? 8 : 30
-const recallQueries = quick ? 20 : 200
-const addManyRounds = quick ? 2 : 20
+const recallQueries = quick ? 20 : 100
+const addManyRounds = quick ? 2 : 10
 /** Metadata buckets: a `{ bucket }` filter keeps 1 % of the rows it is applied to. */
 const BUCKETS = 100
 const CLUSTERS = 100
