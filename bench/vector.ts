@@ -363,7 +363,7 @@ for (const [rows, users] of scenarios) {
         case: label,
         'recall@10 search': r.recallAt10,
         'recall@10 filtered (1 %)': r.filteredRecallAt10,
-        'rows matching the filter per user': r.meanFilteredMatches,
+        'exact hits per filtered query (≤ 10)': r.meanFilteredMatches,
         'results per search': r.meanHitsPerSearch,
         'bulk load ms': r.insertMs,
         'HNSW build ms': r.indexBuildMs,
