@@ -9,7 +9,7 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react'
 
 type Trip = { id: string; name: string; destination: string; startDate: string; endDate: string }
 type Message = { id: string; role: string; content: string }
-type Recalled = { id: string; content: string; type: string }
+type Recalled = { id: string; content: string; type: string | null }
 type Attachment = { id: string; originalFilename: string; size: number; uploadStatus: string }
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
@@ -206,7 +206,7 @@ export default function Home() {
                     {recalled.length === 0 && <li>nothing yet</li>}
                     {recalled.map((m) => (
                       <li key={m.id}>
-                        {m.content} <small>({m.type})</small>
+                        {m.content} <small>({m.type ?? 'this chat'})</small>
                       </li>
                     ))}
                   </ul>
@@ -226,7 +226,7 @@ export default function Home() {
                   {found.length === 0 && <li>no memories found</li>}
                   {found.map((m) => (
                     <li key={m.id}>
-                      {m.content} <small>({m.type})</small>
+                      {m.content} <small>({m.type ?? 'this chat'})</small>
                     </li>
                   ))}
                 </ul>

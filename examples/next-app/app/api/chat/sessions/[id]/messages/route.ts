@@ -6,7 +6,7 @@ import { getTripSage } from '../../../../../../lib/tripsage'
 type Context = { params: Promise<{ id: string }> }
 
 /** A recalled memory as the page shows it. */
-type Recalled = { id: string; content: string; type: string }
+type Recalled = { id: string; content: string; type: string | null }
 
 /** The session's messages, oldest first. */
 export function GET(_request: Request, { params }: Context) {
