@@ -3,13 +3,15 @@
  * next to hand-written SQL doing the same work, recall@10 against exact search, and `addMany(50)`
  * throughput next to a raw 50-row INSERT.
  *
- *   node --conditions=@tripsage/source --import tsx bench/memory.ts [--quick] [--sizes 10000,50000]
+ *   node --conditions=@tripsage/source --import tsx bench/memory.ts [--quick] [--scenarios=10000/100,50000/100,10000/1]
  *
- * Writes bench/results/memory.json. Memories belong to 100 users (1 % each, the case that needs
- * iterative index scans); vectors are clustered 1536-dim, generated in SQL, and the HNSW index is
- * built after the bulk load with the migration's own definition. Every iteration runs each case
- * once, in rotating order, so drift in the machine's load hits all cases alike. Raw SQL runs as the
- * same user (role + claims in one statement, same `hnsw.*` settings), so the ratio is the SDK's own
+ * Writes bench/results/memory.json. Scenarios are `rows/users`: 10 000 and 50 000 memories over
+ * 100 users (1 % each: the planner serves a user's few hundred rows by a bitmap scan and an exact
+ * sort), and 10 000 memories of one user (served by the HNSW index). Vectors are clustered
+ * 1536-dim, generated in SQL, and the HNSW index is built after the bulk load with the migration's
+ * own definition. Every iteration runs each case once, in rotating order, so drift in the
+ * machine's load hits all cases alike. Raw SQL runs as the same user (role, claims and `hnsw.*`
+ * settings in one statement, as the SDK does), so the ratio is the SDK's own
  * overhead: input parsing, the scope statement, row mapping.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -21,17 +23,19 @@ import { createTestDatabase, createTestUser, type TestUser } from '@tripsage/tes
 import { type Kysely, sql } from 'kysely'
 
 const quick = process.argv.includes('--quick')
-const sizesArg = process.argv.find((a) => a.startsWith('--sizes'))
-const sizes = sizesArg
-  ? (sizesArg.split('=')[1] ?? process.argv[process.argv.indexOf(sizesArg) + 1] ?? '').split(',').map(Number)
-  : quick
-    ? [10_000]
-    : [10_000, 50_000]
+/** `rows/users` pairs; the last default puts every memory on one user, which the HNSW index serves. */
+const scenariosArg = process.argv.find((a) => a.startsWith('--scenarios'))
+const scenarios = (
+  scenariosArg
+    ? (scenariosArg.split('=')[1] ?? process.argv[process.argv.indexOf(scenariosArg) + 1] ?? '').split(',')
+    : quick
+      ? ['10000/100', '10000/1']
+      : ['10000/100', '50000/100', '10000/1']
+).map((s) => s.split('/').map(Number) as [number, number])
 const iterations = quick ? 60 : 300
 const warmup = quick ? 10 : 30
 const recallQueries = quick ? 40 : 200
 const addManyRounds = quick ? 5 : 20
-const USERS = 100
 const CLUSTERS = 100
 const MODEL = 'bench-synthetic'
 const EF_SEARCH = 100
@@ -52,6 +56,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000
 
 /** Loads `rows` clustered vectors spread over the users, then builds the HNSW index. */
 async function load(db: Kysely<TripSageDatabase>, users: TestUser[], rows: number) {
+  const USERS = users.length
   const [index] = (
     await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'memories_embedding_idx'`.execute(
       db,
@@ -119,10 +124,10 @@ function asUser<T>(db: Kysely<TripSageDatabase>, user: TestUser, fn: (trx: Kysel
 }
 
 const rawSearch = (trx: Kysely<TripSageDatabase>, vector: string) =>
-  sql`select id, content, metadata, 1 - (embedding operator(extensions.<=>) ${vector}::extensions.vector) as similarity
+  sql`select id, content, metadata, embedding operator(extensions.<=>) ${vector}::extensions.vector as distance
     from public.memories
     where (expires_at is null or expires_at > now())
-    order by embedding operator(extensions.<=>) ${vector}::extensions.vector
+    order by distance
     limit 10`.execute(trx)
 
 // Hand-written hybrid search doing what hybridSearch does: both arms index-ordered, RRF over a
@@ -164,7 +169,7 @@ const supabaseDocsHybrid = (trx: Kysely<TripSageDatabase>, vector: string, text:
     join public.memories m on m.id = coalesce(full_text.id, semantic.id)
     order by score desc limit 10`.execute(trx)
 
-async function benchSize(rows: number) {
+async function benchScenario(rows: number, USERS: number) {
   const database = await createTestDatabase()
   const { db } = database
   try {
@@ -223,7 +228,19 @@ async function benchSize(rows: number) {
       }
     }
     const latency = Object.fromEntries(names.map((name) => [name, summarise(samples.get(name) ?? [])]))
-    process.stdout.write(`${rows} rows: ${JSON.stringify({ ...loadTimes, latency })}\n`)
+    // Which access path the planner picked for one user's search (HNSW, or the user's rows + sort).
+    const plan = await asUser(db, users[0] as TestUser, async (trx) => {
+      const r = await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw('')}select id from public.memories
+        where (expires_at is null or expires_at > now())
+        order by embedding operator(extensions.<=>) ${toVectorText(vectors[0] as number[])}::extensions.vector limit 10`.execute(
+        trx,
+      )
+      const lines = r.rows.map((row) => row['QUERY PLAN'])
+      return lines.some((l) => l.includes('memories_embedding_idx'))
+        ? 'HNSW index scan (memories_embedding_idx)'
+        : 'bitmap scan of the user’s rows + exact top-N sort'
+    })
+    process.stdout.write(`${rows} rows / ${USERS} users: ${JSON.stringify({ ...loadTimes, latency })}\n`)
 
     // recall@10 of memory.search against an exact scan of the same user's rows.
     let found = 0
@@ -278,6 +295,7 @@ async function benchSize(rows: number) {
       rowsPerUser: rows / USERS,
       efSearch: EF_SEARCH,
       ...loadTimes,
+      searchPlan: plan,
       latencyMs: latency,
       searchRatio: round((latency['memory.search']?.p50 ?? 0) / (latency['raw SQL search']?.p50 ?? 1)),
       hybridRatio: round((latency['memory.hybridSearch']?.p50 ?? 0) / (latency['raw SQL hybrid (RRF)']?.p50 ?? 1)),
@@ -296,8 +314,8 @@ async function benchSize(rows: number) {
 }
 
 const results = []
-for (const rows of sizes) {
-  const result = await benchSize(rows)
+for (const [rows, users] of scenarios) {
+  const result = await benchScenario(rows, users)
   results.push(result)
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
 }

@@ -67,6 +67,21 @@ describe('scopes on PGlite', () => {
     expect(after.rows[0]?.claims ?? '').toBe('')
   })
 
+  it('sets extra settings in the scope statement, transaction-locally (also in a bound scope)', async () => {
+    const alice = await createTestUser(database.db)
+    const me = createTripSage({ db: database.db }).forUser(alice.claims)
+    const read = sql<{ v: string }>`select current_setting('hnsw.ef_search') as v`
+    const settings = { settings: { 'hnsw.ef_search': '123' } }
+    expect((await me.scope.run((trx) => read.execute(trx), settings)).rows[0]?.v).toBe('123')
+    const inside = await me.transaction(({ scope, db }) =>
+      scope
+        .run(async (trx) => (await read.execute(trx)).rows[0]?.v, { settings: { 'hnsw.ef_search': '77' } })
+        .then(async (v) => [v, (await read.execute(db)).rows[0]?.v]),
+    )
+    expect(inside).toEqual(['77', '77'])
+    expect((await read.execute(database.db)).rows[0]?.v).not.toMatch(/^(123|77)$/)
+  })
+
   it('rolls the scope back with the transaction when the callback throws', async () => {
     const alice = await createTestUser(database.db)
     const me = createTripSage({ db: database.db }).forUser(alice.claims)

@@ -37,7 +37,17 @@ export interface Scope {
    * (transaction-local, so nothing reaches the next borrower of a pooled connection). Inside a
    * scope bound to an open transaction it reuses that transaction.
    */
-  run<T>(fn: (trx: ScopedTransaction) => Promise<T>): Promise<T>
+  run<T>(fn: (trx: ScopedTransaction) => Promise<T>, options?: ScopeRunOptions): Promise<T>
+}
+
+/** Options of {@link Scope.run}. */
+export interface ScopeRunOptions {
+  /**
+   * Extra settings (GUCs such as `hnsw.ef_search`) set transaction-locally in the same statement
+   * as the role and claims, saving a round trip. In a scope bound to an open transaction they are
+   * set by one extra statement and last until that transaction ends.
+   */
+  settings?: Readonly<Record<string, string>>
 }
 
 /**
@@ -54,11 +64,24 @@ export function parseUserClaims(claims: unknown): UserClaims {
   return parsed.data
 }
 
-/** Sets role and claims in a single statement, both local to the current transaction. */
-async function enter(trx: ScopedTransaction, role: 'authenticated' | 'service_role', claims: object): Promise<void> {
-  await sql`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`.execute(
+/** Sets role, claims and any extra settings in a single statement, all local to the current transaction. */
+async function enter(
+  trx: ScopedTransaction,
+  role: 'authenticated' | 'service_role',
+  claims: object,
+  options: ScopeRunOptions | undefined,
+): Promise<void> {
+  await sql`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)${extraSettings(options)}`.execute(
     trx,
   )
+}
+
+/** `, set_config(name, value, true)` for each extra setting. */
+function extraSettings(options: ScopeRunOptions | undefined) {
+  const entries = Object.entries(options?.settings ?? {})
+  return entries.length === 0
+    ? sql``
+    : sql`, ${sql.join(entries.map(([name, value]) => sql`set_config(${name}, ${value}, true)`))}`
 }
 
 /**
@@ -73,9 +96,9 @@ export function createUserScope(db: Kysely<TripSageDatabase>, claims: unknown): 
   return {
     kind: 'user',
     userId: parsed.sub,
-    run: (fn) =>
+    run: (fn, options) =>
       db.transaction().execute(async (trx) => {
-        await enter(trx, 'authenticated', jwt)
+        await enter(trx, 'authenticated', jwt, options)
         return fn(trx)
       }),
   }
@@ -90,9 +113,9 @@ export function createServiceScope(db: Kysely<TripSageDatabase>): Scope {
   return {
     kind: 'service',
     userId: null,
-    run: (fn) =>
+    run: (fn, options) =>
       db.transaction().execute(async (trx) => {
-        await enter(trx, 'service_role', { role: 'service_role' })
+        await enter(trx, 'service_role', { role: 'service_role' }, options)
         return fn(trx)
       }),
   }
@@ -103,5 +126,16 @@ export function createServiceScope(db: Kysely<TripSageDatabase>): Scope {
  * several repository calls commit or roll back together.
  */
 export function bindScope(scope: Scope, trx: ScopedTransaction): Scope {
-  return { kind: scope.kind, userId: scope.userId, run: (fn) => fn(trx) }
+  return {
+    kind: scope.kind,
+    userId: scope.userId,
+    run: async (fn, options) => {
+      if (options?.settings && Object.keys(options.settings).length > 0) {
+        await sql`select ${sql.join(Object.entries(options.settings).map(([name, value]) => sql`set_config(${name}, ${value}, true)`))}`.execute(
+          trx,
+        )
+      }
+      return fn(trx)
+    },
+  }
 }

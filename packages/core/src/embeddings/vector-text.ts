@@ -2,12 +2,25 @@ import { TripSageError } from '../errors.js'
 
 /**
  * pgvector's text form of a vector (`'[1,2.5,-3]'`), which every driver can send as a plain
- * string parameter and cast with `::extensions.vector`.
+ * string parameter and cast with `::extensions.vector`. pgvector stores single-precision floats,
+ * so each number is written with at most 9 significant digits — exactly enough to round-trip a
+ * float32 — instead of a double's 17: about half the bytes on the wire, with no loss.
  *
  * @param vector - finite numbers
  */
 export function toVectorText(vector: readonly number[]): string {
-  return `[${vector.join(',')}]`
+  let text = '['
+  for (let i = 0; i < vector.length; i++) {
+    if (i > 0) text += ','
+    text += float4Text(vector[i] as number)
+  }
+  return `${text}]`
+}
+
+function float4Text(x: number): string {
+  const single = Math.fround(x)
+  const shortest = String(single)
+  return shortest.length <= 11 ? shortest : String(Number(single.toPrecision(9)))
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
 import { toTripSageError } from '../db/database-error.js'
-import type { Scope, ScopedTransaction } from '../db/scope.js'
+import type { Scope, ScopedTransaction, ScopeRunOptions } from '../db/scope.js'
 import { assertEmbedderFitsColumn, assertEmbeddings, type Embedder } from '../embeddings/embedder.js'
 import { parseVectorText, toVectorText } from '../embeddings/vector-text.js'
 import { NotFoundError, TripSageError, ValidationError } from '../errors.js'
@@ -29,7 +29,7 @@ import {
 } from './schema.js'
 import {
   filterConditions,
-  hnswSettingsStatement,
+  hnswSettings,
   hybridSearchStatement,
   type MemoryRow,
   type MemoryTable,
@@ -111,9 +111,9 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
   assertEmbedderFitsColumn(ports.embedder)
   const { embedder } = ports
 
-  const run = async <T>(fn: (trx: ScopedTransaction) => Promise<T>): Promise<T> => {
+  const run = async <T>(fn: (trx: ScopedTransaction) => Promise<T>, options?: ScopeRunOptions): Promise<T> => {
     try {
-      return await scope.run(fn)
+      return await scope.run(fn, options)
     } catch (error) {
       throw toTripSageError(error, what)
     }
@@ -261,18 +261,20 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
     const mmr = parsed.mmr === undefined ? undefined : MmrOptions.parse(parsed.mmr === true ? {} : parsed.mmr)
     const fetch = mmr ? Math.min(parsed.limit * mmr.fetchMultiplier, 1000) : parsed.limit
     const table = tableOf(parsed.sessionId)
-    const rows = await run(async (trx) => {
-      await hnswSettingsStatement(Math.max(parsed.efSearch, fetch)).execute(trx)
-      const result = await searchStatement({
-        table,
-        vector: toVectorText(vector as number[]),
-        filters: { ...parsed, embeddingModel: parsed.embeddingModel ?? embedder?.model ?? null },
-        limit: fetch,
-        maxDistance: parsed.minSimilarity === undefined ? undefined : 1 - parsed.minSimilarity,
-        withEmbedding: mmr !== undefined,
-      }).execute(trx)
-      return result.rows
-    })
+    const rows = await run(
+      async (trx) => {
+        const result = await searchStatement({
+          table,
+          vector: toVectorText(vector as number[]),
+          filters: { ...parsed, embeddingModel: parsed.embeddingModel ?? embedder?.model ?? null },
+          limit: fetch,
+          maxDistance: parsed.minSimilarity === undefined ? undefined : 1 - parsed.minSimilarity,
+          withEmbedding: mmr !== undefined,
+        }).execute(trx)
+        return result.rows
+      },
+      hnswSettings(Math.max(parsed.efSearch, fetch)),
+    )
     const hits = rows.map((row) => ({ ...toMemory(row), similarity: 1 - Number(row.distance) }))
     if (!mmr) return hits
     const picked = maximalMarginalRelevance(
@@ -291,21 +293,23 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
     const [vector] = parsed.embedding ? [parsed.embedding] : await embed([parsed.query], options)
     const candidates = parsed.candidates ?? Math.min(Math.max(parsed.limit * 4, 40), 1000)
     const table = tableOf(parsed.sessionId)
-    const rows = await run(async (trx) => {
-      await hnswSettingsStatement(Math.max(parsed.efSearch, candidates)).execute(trx)
-      const result = await hybridSearchStatement({
-        table,
-        vector: toVectorText(vector as number[]),
-        text: parsed.query,
-        filters: { ...parsed, embeddingModel: parsed.embeddingModel ?? embedder?.model ?? null },
-        candidates,
-        limit: parsed.limit,
-        vectorWeight: parsed.weights?.vector ?? 1,
-        textWeight: parsed.weights?.text ?? 1,
-        rrfK: parsed.rrfK,
-      }).execute(trx)
-      return result.rows
-    })
+    const rows = await run(
+      async (trx) => {
+        const result = await hybridSearchStatement({
+          table,
+          vector: toVectorText(vector as number[]),
+          text: parsed.query,
+          filters: { ...parsed, embeddingModel: parsed.embeddingModel ?? embedder?.model ?? null },
+          candidates,
+          limit: parsed.limit,
+          vectorWeight: parsed.weights?.vector ?? 1,
+          textWeight: parsed.weights?.text ?? 1,
+          rrfK: parsed.rrfK,
+        }).execute(trx)
+        return result.rows
+      },
+      hnswSettings(Math.max(parsed.efSearch, candidates)),
+    )
     return rows.map((row) => ({
       ...toMemory(row),
       similarity: 1 - Number(row.distance),

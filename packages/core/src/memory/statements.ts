@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
+import type { ScopeRunOptions } from '../db/scope.js'
 import type { MemoryMetadata, MemoryType } from './schema.js'
 
 /** The two memory tables: long-term `memories` and per-chat-session `session_memories`. */
@@ -37,14 +38,34 @@ export interface HybridRow extends MemoryRow {
   text_rank: number | string | null
 }
 
+/** The names of the columns {@link memoryColumns} selects, in order. */
+const memoryColumnNames = [
+  'id',
+  'user_id',
+  'session_id',
+  'memory_type',
+  'content',
+  'content_hash',
+  'embedding_model',
+  'metadata',
+  'importance',
+  'source_message_id',
+  'expires_at',
+  'created_at',
+  'updated_at',
+] as const
+
 /** The memory columns, in the same shape for both tables. */
 export function memoryColumns(table: MemoryTable, alias?: string): RawBuilder<unknown> {
   const p = alias ? `${alias}.` : ''
-  const session = table === 'session_memories' ? `${p}session_id` : 'null::uuid as session_id'
-  const type = table === 'memories' ? `${p}memory_type` : 'null::text as memory_type'
   return sql.raw(
-    `${p}id, ${p}user_id, ${session}, ${type}, ${p}content, ${p}content_hash, ${p}embedding_model, ${p}metadata, ` +
-      `${p}importance, ${p}source_message_id, ${p}expires_at, ${p}created_at, ${p}updated_at`,
+    memoryColumnNames
+      .map((name) => {
+        if (name === 'session_id' && table === 'memories') return 'null::uuid as session_id'
+        if (name === 'memory_type' && table === 'session_memories') return 'null::text as memory_type'
+        return `${p}${name}`
+      })
+      .join(', '),
   )
 }
 
@@ -81,10 +102,16 @@ export function filterConditions(filters: MemoryFilters): RawBuilder<unknown> {
 }
 
 /**
- * Sets the HNSW search knobs for the rest of the transaction (`set_config(…, true)` = `SET LOCAL`):
- * `ef_search`, and `iterative_scan = relaxed_order` so that when filters (or RLS) reject candidates
- * the index keeps scanning until `limit` rows pass — up to `hnsw.max_scan_tuples`.
+ * The HNSW search knobs, set transaction-locally (`set_config(…, true)` = `SET LOCAL`) in the
+ * scope statement: `ef_search`, and `iterative_scan = relaxed_order` so that when filters (or RLS)
+ * reject candidates the index keeps scanning until `limit` rows pass — up to
+ * `hnsw.max_scan_tuples`.
  */
+export function hnswSettings(efSearch: number): ScopeRunOptions {
+  return { settings: { 'hnsw.ef_search': String(efSearch), 'hnsw.iterative_scan': 'relaxed_order' } }
+}
+
+/** The same settings as a statement, for a transaction opened by hand. */
 export function hnswSettingsStatement(efSearch: number): RawBuilder<unknown> {
   return sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`
 }
@@ -145,16 +172,22 @@ export interface HybridStatementParams {
  * Hybrid recall in ONE statement: a vector arm (HNSW, ordered by `<=>`) and a full-text arm
  * (`content_tsv @@ websearch_to_tsquery`, GIN, ranked by `ts_rank_cd`) each rank their top
  * `candidates`; a FULL OUTER JOIN fuses them by Reciprocal Rank Fusion, Σ weight / (k + rank), so a
- * row found by only one arm is kept. The embedding model filter applies to the vector arm only:
- * keyword matches do not depend on the model.
+ * row found by only one arm is kept. Both arms carry the row's columns, so the fusion never goes
+ * back to the table. The embedding model filter applies to the vector arm only: keyword matches do
+ * not depend on the model.
  */
 export function hybridSearchStatement(p: HybridStatementParams): RawBuilder<HybridRow> {
   const textFilters = { ...p.filters, embeddingModel: null }
+  const fusedColumns = sql.raw(memoryColumnNames.map((name) => `coalesce(v.${name}, t.${name}) as ${name}`).join(', '))
+  // The query vector is sent once and read by both arms through an InitPlan, which the HNSW index
+  // scan accepts as its ORDER BY argument.
+  const query = sql`(select v from query_vector)`
   return sql<HybridRow>`
-    with vector_arm as materialized (
-      select id, row_number() over (order by distance, id) as rank
+    with query_vector as (select ${p.vector}::extensions.vector as v),
+    vector_arm as materialized (
+      select *, row_number() over (order by distance, id) as rank
       from (
-        select id, embedding operator(extensions.<=>) ${p.vector}::extensions.vector as distance
+        select ${memoryColumns(p.table)}, embedding operator(extensions.<=>) ${query} as distance
         from ${tableRef(p.table)}
         where ${filterConditions(p.filters)}
         order by distance
@@ -162,24 +195,22 @@ export function hybridSearchStatement(p: HybridStatementParams): RawBuilder<Hybr
       ) nearest
     ),
     text_arm as materialized (
-      select id, row_number() over (order by text_score desc, id) as rank
+      select ${memoryColumns(p.table, 'matches')},
+        matches.embedding operator(extensions.<=>) ${query} as distance,
+        row_number() over (order by text_score desc, id) as rank
       from (
-        select id, ts_rank_cd(content_tsv, query) as text_score
+        select ${memoryColumns(p.table)}, embedding, ts_rank_cd(content_tsv, query) as text_score
         from ${tableRef(p.table)}, websearch_to_tsquery('english'::regconfig, ${p.text}) as query
         where content_tsv @@ query and ${filterConditions(textFilters)}
         order by text_score desc, id
         limit ${p.candidates}
       ) matches
-    ),
-    fused as (
-      select coalesce(v.id, t.id) as id, v.rank as vector_rank, t.rank as text_rank,
-        coalesce(${p.vectorWeight}::float8 / (${p.rrfK}::float8 + v.rank), 0)
-          + coalesce(${p.textWeight}::float8 / (${p.rrfK}::float8 + t.rank), 0) as score
-      from vector_arm v full outer join text_arm t on t.id = v.id
     )
-    select ${memoryColumns(p.table, 'm')}, f.score, f.vector_rank, f.text_rank,
-      m.embedding operator(extensions.<=>) ${p.vector}::extensions.vector as distance
-    from fused f join ${tableRef(p.table)} m on m.id = f.id
-    order by f.score desc, m.id
+    select ${fusedColumns}, coalesce(v.distance, t.distance) as distance,
+      v.rank as vector_rank, t.rank as text_rank,
+      coalesce(${p.vectorWeight}::float8 / (${p.rrfK}::float8 + v.rank), 0)
+        + coalesce(${p.textWeight}::float8 / (${p.rrfK}::float8 + t.rank), 0) as score
+    from vector_arm v full outer join text_arm t on t.id = v.id
+    order by score desc, id
     limit ${p.limit}`
 }
