@@ -4,8 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     embedded: 'src/embedded.ts',
-    'ai-sdk': 'src/ai-sdk.ts',
     'storage/fs': 'src/storage/fs.ts',
+    'ai-sdk': 'src/ai-sdk.ts',
   },
   format: ['esm', 'cjs'],
   // kysely-supabase is a build-time helper (its peer is the Supabase CLI): inline its types.

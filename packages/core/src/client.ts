@@ -18,13 +18,6 @@ export interface TripSageOptions {
   /** Any Kysely instance over the TripSage schema: PGlite (embedded), `pg`, postgres.js… */
   db: Kysely<TripSageDatabase>
   /**
-   * Embeds memory contents and queries: `localEmbedder()` (offline, lexical) or
-   * `aiSdkEmbedder(model)` from `@tripsage/core/ai-sdk`. Optional: without one, memory calls that
-   * must embed text throw a `validation` error (calls passing `embedding` still work). Its
-   * `dimensions` must be 1536 (the column size), else `createTripSage` throws `validation`.
-   */
-  embedder?: Embedder
-  /**
    * Where attachment bytes live: `supabaseStorage(client)` in production, `fileSystemStorage(…)`
    * (from `@tripsage/core/storage/fs`) embedded. Without it, `me.attachments` can still list and
    * read metadata; anything touching objects throws an `internal` error.
@@ -36,6 +29,13 @@ export interface TripSageOptions {
   keys?: KeysOptions
   /** An OpenTelemetry tracer (or anything with `startSpan`); spans carry identifiers, never data or keys. */
   tracer?: TracerLike
+  /**
+   * Embeds memory contents and queries: `localEmbedder()` (offline, lexical) or
+   * `aiSdkEmbedder(model)` from `@tripsage/core/ai-sdk`. Optional: without one, memory calls that
+   * must embed text throw a `validation` error (calls passing `embedding` still work). Its
+   * `dimensions` must be 1536 (the column size), else `createTripSage` throws `validation`.
+   */
+  embedder?: Embedder
 }
 
 /** What a user-scoped transaction callback receives: the same repositories, bound to one transaction. */
