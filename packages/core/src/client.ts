@@ -30,6 +30,12 @@ export interface TripSageOptions {
   /** An OpenTelemetry tracer (or anything with `startSpan`); spans carry identifiers, never data or keys. */
   tracer?: TracerLike
   /**
+   * Set when `db` runs on a `pg` pool created with `pipeline: true` (node-postgres pipeline mode):
+   * the message that enters a scope then shares a round trip with the call's first statement, so
+   * a one-statement call costs one round trip more than the bare statement instead of two.
+   */
+  pipeline?: boolean
+  /**
    * Embeds memory contents and queries: `localEmbedder()` (offline, lexical) or
    * `aiSdkEmbedder(model)` from `@tripsage/core/ai-sdk`. Optional: without one, memory calls that
    * must embed text throw a `validation` error (calls passing `embedding` still work). Its
@@ -93,7 +99,8 @@ export interface TripSage {
  * const me = tripsage.forUser(claims)
  */
 export function createTripSage(options: TripSageOptions): TripSage {
-  const serviceScope = createServiceScope(options.db)
+  const scopeOptions = { pipeline: options.pipeline === true }
+  const serviceScope = createServiceScope(options.db, scopeOptions)
   const service: ServiceClient = {
     ...createServiceRepositories(serviceScope, options),
     scope: serviceScope,
@@ -106,7 +113,7 @@ export function createTripSage(options: TripSageOptions): TripSage {
   return {
     db: options.db,
     forUser(claims) {
-      const scope = createUserScope(options.db, claims)
+      const scope = createUserScope(options.db, claims, scopeOptions)
       return {
         ...createUserRepositories(scope, options),
         userId: scope.userId as string,

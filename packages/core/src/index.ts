@@ -26,7 +26,15 @@ export {
 } from './db/migrate.js'
 export { applyPlatform } from './db/platform.js'
 export type { Database, TripSageDatabase, VectorColumn } from './db/schema.js'
-export { parseUserClaims, type Scope, type ScopedTransaction, type ScopeRunOptions, UserClaims } from './db/scope.js'
+export {
+  parseUserClaims,
+  quoteLiteral,
+  type Scope,
+  type ScopedTransaction,
+  type ScopeOptions,
+  type ScopeRunOptions,
+  UserClaims,
+} from './db/scope.js'
 export type { SqlFile } from './db/sql-bundle.generated.js'
 export {
   assertEmbedderFitsColumn,

@@ -6,13 +6,24 @@ import {
   startPostgresServer,
   type TestDatabase,
 } from '@tripsage/testing'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import fc from 'fast-check'
+import { type CompiledQuery, Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTripSage } from '../client.js'
 import { TripSageError } from '../errors.js'
 import { applyPlatform } from './platform.js'
 import type { TripSageDatabase } from './schema.js'
+import { quoteLiteral, type ScopedTransaction, scopeEntryStatement } from './scope.js'
+
+/**
+ * Any JSON-able claims value, strings drawn from all of Unicode (lone surrogates included) but
+ * U+0000, which no jsonb value can hold (`auth.jwt()` would refuse it whatever the transport).
+ */
+const claimValue = fc.oneof(
+  fc.string({ unit: 'binary' }).filter((v) => !v.includes('\u0000')),
+  fc.string({ unit: fc.constantFrom("'", '\\', '"', '$', ';', '\n', 'E', '\u2028', '☃', '\u0001') }),
+)
 
 describe('forUser claims', () => {
   const tripsage = createTripSage({ db: {} as Kysely<TripSageDatabase> })
@@ -65,6 +76,64 @@ describe('scopes on PGlite', () => {
     const after = await whoAmI.execute(database.db)
     expect(after.rows[0]?.role).toBe('postgres')
     expect(after.rows[0]?.claims ?? '').toBe('')
+  })
+
+  it('reads back any claims exactly through the one-message entry (simple protocol)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.string({ unit: 'binary' }), claimValue, { maxKeys: 4 }), async (extra) => {
+        const claims = { ...extra, sub: '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f', role: 'authenticated' }
+        const results = await database.pglite.exec(
+          `${scopeEntryStatement('authenticated', claims)}; select current_user as role, current_setting('request.jwt.claims') as claims; rollback`,
+        )
+        const row = results.at(-2)?.rows[0] as { role: string; claims: string }
+        expect(row.role).toBe('authenticated')
+        expect(row.claims).toBe(JSON.stringify(claims))
+      }),
+      { numRuns: 150 },
+    )
+  })
+
+  it('quotes any string as a literal that reads back unchanged, whatever standard_conforming_strings says', async () => {
+    for (const conforming of ['on', 'off']) {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.string({ unit: 'binary' }).filter((v) => !v.includes('\u0000')),
+          async (value) => {
+            const results = await database.pglite.exec(
+              `set standard_conforming_strings = ${conforming}; select ${quoteLiteral(value)} as v`,
+            )
+            expect(results.at(-1)?.rows[0]).toEqual({ v: value })
+          },
+        ),
+        { numRuns: 100 },
+      )
+    }
+    await database.pglite.exec('reset standard_conforming_strings')
+    expect(() => quoteLiteral('a\u0000b')).toThrow(TripSageError)
+  })
+
+  it('uses a Kysely transaction on the PGlite dialect, which refuses a several-statement message', async () => {
+    const alice = await createTestUser(database.db)
+    const statements: string[] = []
+    // A fresh instance over the same PGlite, so its first call has to find out.
+    const db = new Kysely<TripSageDatabase>({
+      dialect: new PGliteDialect({ pglite: database.pglite }),
+      log: (event) => {
+        statements.push(event.query.sql)
+      },
+    })
+    const me = createTripSage({ db }).forUser(alice.claims)
+    // Concurrent first calls: the refusal happens inside each call's own (exclusive) transaction.
+    const seen = await Promise.all([1, 2, 3].map(() => me.transaction(({ db: trx }) => whoAmI.execute(trx))))
+    for (const who of seen) expect(who.rows[0]).toMatchObject({ role: 'authenticated', uid: alice.id })
+    statements.length = 0
+    await me.transaction(({ db: trx }) => whoAmI.execute(trx))
+    expect(statements.map((s) => s.trim().split(/\s+/).slice(0, 2).join(' '))).toEqual([
+      "select set_config('role',",
+      'select current_user',
+    ])
+    const after = await whoAmI.execute(database.db)
+    expect(after.rows[0]?.role).toBe('postgres')
   })
 
   it('sets extra settings in the scope statement, transaction-locally (also in a bound scope)', async () => {
@@ -167,6 +236,100 @@ describe('scopes on PostgreSQL through pg with a pool of two connections', () =>
       { role: 'postgres', claims: '', uid: null },
       { role: 'postgres', claims: '', uid: null },
     ])
+  })
+
+  it('enters a scope with one message: begin and settings, the statement, commit', async () => {
+    const statements: CompiledQuery[] = []
+    const logged = new Kysely<TripSageDatabase>({
+      dialect: new PostgresDialect({ pool }),
+      log: (event) => {
+        statements.push(event.query)
+      },
+    })
+    const me = createTripSage({ db: logged }).forUser({ sub: users[0] })
+    await me.transaction(({ db: trx }) => whoAmI.execute(trx)) // the first call learns the driver's support
+    statements.length = 0
+    const who = await me.transaction(({ db: trx }) => whoAmI.execute(trx))
+    expect(who.rows[0]).toMatchObject({ role: 'authenticated', uid: users[0] })
+    expect(statements.map((s) => s.sql.trim().split(/\s+/)[0])).toEqual(['begin;', 'select', 'commit'])
+    expect(statements[0]?.parameters).toEqual([])
+    // Extra settings ride in the same message, names and values inlined as literals.
+    const setting = sql<{ v: string }>`select current_setting('tripsage.bench_note') as v`
+    const value = "it's \\ 'quoted' ☃"
+    const read = await me.scope.run((trx) => setting.execute(trx), { settings: { 'tripsage.bench_note': value } })
+    expect(read.rows[0]?.v).toBe(value)
+  })
+
+  it('carries claims with quotes, backslashes and any Unicode intact (simple protocol, inlined literal)', async () => {
+    const tripsage = createTripSage({ db })
+    await fc.assert(
+      fc.asyncProperty(claimValue, claimValue, async (note, name) => {
+        const claims = { sub: users[1], app_metadata: { note }, user_metadata: { [name]: name } }
+        const seen = await tripsage
+          .forUser(claims)
+          .transaction(({ db: trx }) => sql<{ jwt: unknown }>`select auth.jwt() as jwt`.execute(trx))
+        expect(seen.rows[0]?.jwt).toEqual(JSON.parse(JSON.stringify({ ...claims, role: 'authenticated' })))
+      }),
+      { numRuns: 40 },
+    )
+    expect(await idleConnectionsState()).toEqual([
+      { role: 'postgres', claims: '', uid: null },
+      { role: 'postgres', claims: '', uid: null },
+    ])
+  })
+
+  it('refuses queries through a transaction reference kept after the scope ended', async () => {
+    let kept: ScopedTransaction | undefined
+    await createTripSage({ db })
+      .forUser({ sub: users[0] })
+      .transaction(async ({ db: trx }) => {
+        kept = trx
+      })
+    await expect(whoAmI.execute(kept as ScopedTransaction)).rejects.toThrow('scoped transaction has ended')
+    expect(() => (kept as ScopedTransaction).transaction()).toThrow()
+  })
+
+  it('isolates concurrent users and rolls back failures on a pipelined pool (pg pipeline mode)', async () => {
+    const pipelinedPool = new pg.Pool({ connectionString: server.url, max: 2, pipeline: true } as pg.PoolConfig)
+    const pipelined = new Kysely<TripSageDatabase>({ dialect: new PostgresDialect({ pool: pipelinedPool }) })
+    try {
+      const tripsage = createTripSage({ db: pipelined, pipeline: true })
+      const [a, b] = users as [string, string]
+      const calls = users.flatMap((id) =>
+        Array.from({ length: 6 }, () =>
+          tripsage.forUser({ sub: id }).transaction(async ({ db: trx }) => {
+            const who = await whoAmI.execute(trx)
+            expect(who.rows[0]).toMatchObject({ role: 'authenticated', uid: id })
+            return sql<{ user_id: string }>`select user_id from public.notes`.execute(trx)
+          }),
+        ),
+      )
+      for (const seen of await Promise.all(calls)) {
+        const owners = new Set(seen.rows.map((r) => r.user_id))
+        expect(owners.size).toBeLessThanOrEqual(1)
+      }
+      const failures = await Promise.allSettled(
+        Array.from({ length: 4 }, () =>
+          tripsage.forUser({ sub: a }).transaction(async ({ db: trx }) => {
+            await sql`insert into public.notes (user_id, body) values (${b}, 'pipelined, not mine')`.execute(trx)
+          }),
+        ),
+      )
+      expect(failures.every((f) => f.status === 'rejected')).toBe(true)
+      const clients = await Promise.all([pipelinedPool.connect(), pipelinedPool.connect()])
+      try {
+        for (const c of clients) {
+          const r = await c.query(
+            `select current_user as role, auth.uid() as uid, pg_current_xact_id_if_assigned() as xid`,
+          )
+          expect(r.rows[0]).toEqual({ role: 'postgres', uid: null, xid: null })
+        }
+      } finally {
+        for (const c of clients) c.release()
+      }
+    } finally {
+      await pipelined.destroy()
+    }
   })
 
   it('never lets role or claims reach the next borrower after an error inside the transaction', async () => {

@@ -1,4 +1,18 @@
-import { type Kysely, sql, type Transaction } from 'kysely'
+import {
+  AbortedTransactionError,
+  CompiledQuery,
+  type Dialect,
+  DummyDriver,
+  type Kysely,
+  type KyselyPlugin,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type QueryExecutor,
+  SingleConnectionProvider,
+  sql,
+  Transaction,
+} from 'kysely'
 import { z } from 'zod'
 import { ValidationError } from '../errors.js'
 import type { TripSageDatabase } from './schema.js'
@@ -8,11 +22,8 @@ import type { TripSageDatabase } from './schema.js'
  * (`supabase.auth.getClaims()`), or minted by `@tripsage/testing`. Only `sub` is required.
  */
 export const UserClaims = z.looseObject({
-  /** The user id (`auth.users.id`), a UUID: what `auth.uid()` returns inside the scope. */
   sub: z.uuid({ error: 'claims.sub must be the user id (a UUID)' }),
-  /** Supabase Auth's Postgres role; when present it must be `authenticated`. */
   role: z.literal('authenticated', { error: 'claims.role must be "authenticated" for a user scope' }).optional(),
-  /** The user's email, as Supabase Auth puts it in the token. */
   email: z.string().optional(),
 })
 
@@ -43,11 +54,23 @@ export interface Scope {
 /** Options of {@link Scope.run}. */
 export interface ScopeRunOptions {
   /**
-   * Extra settings (GUCs such as `hnsw.ef_search`) set transaction-locally in the same statement
-   * as the role and claims, saving a round trip. In a scope bound to an open transaction they are
+   * Extra settings (GUCs such as `hnsw.ef_search`) set transaction-locally in the same message as
+   * the role and claims, saving a round trip. In a scope bound to an open transaction they are
    * set by one extra statement and last until that transaction ends.
    */
   settings?: Readonly<Record<string, string>>
+}
+
+/** How scopes talk to the database; see {@link createUserScope}. */
+export interface ScopeOptions {
+  /**
+   * Send the statement that enters the scope without waiting for its answer, in the same round
+   * trip as the call's first statement. Set it only when `db` runs on a `pg` pool created with
+   * `pipeline: true` (node-postgres pipeline mode); other drivers would queue the statements
+   * anyway. It is used only once the database has accepted the one-message entry (see
+   * `docs/decisions/0005-scope-round-trips.md`).
+   */
+  pipeline?: boolean
 }
 
 /**
@@ -64,24 +87,210 @@ export function parseUserClaims(claims: unknown): UserClaims {
   return parsed.data
 }
 
-/** Sets role, claims and any extra settings in a single statement, all local to the current transaction. */
-async function enter(
-  trx: ScopedTransaction,
-  role: 'authenticated' | 'service_role',
-  claims: object,
-  options: ScopeRunOptions | undefined,
-): Promise<void> {
-  await sql`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)${extraSettings(options)}`.execute(
-    trx,
+/**
+ * `value` as a Postgres string literal that reads back as exactly `value`, whatever the server's
+ * `standard_conforming_strings`: the `E'…'` form, with backslashes and quotes doubled. Throws on
+ * NUL, which no Postgres string can hold.
+ *
+ * @param value - any string without NUL characters
+ */
+export function quoteLiteral(value: string): string {
+  if (value.includes('\u0000')) throw new ValidationError('A SQL literal cannot contain NUL characters')
+  return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
+}
+
+type ScopeRole = 'authenticated' | 'service_role'
+
+/** `, set_config(name, value, true)` for each extra setting, as SQL text. */
+function extraSettingsText(settings: ScopeRunOptions['settings']): string {
+  return Object.entries(settings ?? {})
+    .map(([name, value]) => `, set_config(${quoteLiteral(name)}, ${quoteLiteral(value)}, true)`)
+    .join('')
+}
+
+/**
+ * The statements that set a scope's role, claims and extra settings, transaction-locally, as SQL
+ * text: two statements, so that a driver refusing several statements per message says so.
+ */
+function settingsStatements(role: ScopeRole, claims: object, settings?: ScopeRunOptions['settings']): string {
+  return `select set_config('role', ${quoteLiteral(role)}, true); select set_config('request.jwt.claims', ${quoteLiteral(JSON.stringify(claims))}, true)${extraSettingsText(settings)}`
+}
+
+/**
+ * The one message that opens a scope: `begin`, then role and claims set transaction-locally. The
+ * claims travel inlined as a literal, because a message with several statements must use the
+ * simple query protocol, which has no parameters.
+ *
+ * @param role - the Postgres role of the scope
+ * @param claims - the JWT claims (`request.jwt.claims`)
+ * @param settings - extra transaction-local settings (names and values are inlined as literals too)
+ */
+export function scopeEntryStatement(role: ScopeRole, claims: object, settings?: ScopeRunOptions['settings']): string {
+  return `begin; ${settingsStatements(role, claims, settings)}`
+}
+
+/**
+ * How a Kysely instance enters scopes, learnt on its first call: `combined` when its driver runs
+ * a several-statement message (it sends parameterless statements with the simple query protocol,
+ * as `pg` and postgres.js do, on a connection of its own), `transaction` when it refuses one
+ * (e.g. the PGlite dialect: extended-protocol queries refuse several statements before running
+ * any) — then every call uses a Kysely transaction plus a `set_config` statement.
+ */
+const entryModes = new WeakMap<Kysely<TripSageDatabase>, 'combined' | 'transaction'>()
+
+/** Postgres refused several statements in one prepared statement (nothing ran). */
+function refusedSeveralStatements(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    e.code === '42601' &&
+    typeof e.message === 'string' &&
+    e.message.includes('multiple commands')
   )
 }
 
-/** `, set_config(name, value, true)` for each extra setting. */
-function extraSettings(options: ScopeRunOptions | undefined) {
-  const entries = Object.entries(options?.settings ?? {})
+/** A dialect for transactions bound to an already-open connection: it only compiles. */
+const boundDialect: Dialect = {
+  createAdapter: () => new PostgresAdapter(),
+  createDriver: () => new DummyDriver(),
+  createIntrospector: (db) => new PostgresIntrospector(db),
+  createQueryCompiler: () => new PostgresQueryCompiler(),
+}
+
+/**
+ * A `Transaction` over one connection, usable only while `isOpen()`: like any Kysely transaction,
+ * `transaction()`, `connection()` and `destroy()` throw (nothing can commit the scope early), and
+ * a query sent through a reference kept after the scope ended throws instead of running on a
+ * connection that is back in the pool.
+ */
+function boundTransaction(executor: QueryExecutor, isOpen: () => boolean): ScopedTransaction {
+  const guard: KyselyPlugin = {
+    transformQuery: ({ node }) => {
+      if (!isOpen()) throw new Error('This scoped transaction has ended; run queries inside the scope callback')
+      return node
+    },
+    transformResult: async ({ result }) => result,
+  }
+  return new Transaction<TripSageDatabase>({
+    config: { dialect: boundDialect },
+    driver: new DummyDriver(),
+    dialect: boundDialect,
+    executor: executor.withPlugin(guard),
+  })
+}
+
+/**
+ * The cheap path: one message opens the transaction and sets role and claims (one round trip
+ * where a Kysely transaction plus a `set_config` statement take two); with `pipeline` it is sent
+ * without waiting, so it shares a round trip with the call's first statement. Then `commit`.
+ */
+function runCombined<T>(
+  db: Kysely<TripSageDatabase>,
+  role: ScopeRole,
+  claims: object,
+  pipeline: boolean,
+  settings: ScopeRunOptions['settings'],
+  fn: (trx: ScopedTransaction) => Promise<T>,
+): Promise<T> {
+  return db.getExecutor().provideConnection(async (connection) => {
+    // The entry goes straight to the connection, and the callback's statements through a
+    // provider of their own, so neither waits on the other's answer (Kysely's single-connection
+    // provider would serialise them); the driver decides whether they share a round trip.
+    const executor = db.getExecutor().withConnectionProvider(new SingleConnectionProvider(connection))
+    const send = (text: string) => connection.executeQuery(CompiledQuery.raw(text))
+    let open = true
+    // A failed entry failed after `begin` (the message is fixed text around escaped literals),
+    // so statements pipelined behind it fail too: the transaction is aborted.
+    const entered = send(scopeEntryStatement(role, claims, settings)).then(
+      () => null,
+      (error: unknown) => ({ error }),
+    )
+    const rollback = () => send('rollback').catch(() => undefined)
+    if (!pipeline) {
+      const failed = await entered
+      if (failed) {
+        await rollback()
+        throw failed.error
+      }
+    }
+    try {
+      const result = await fn(boundTransaction(executor, () => open))
+      const failed = await entered
+      if (failed) throw failed.error
+      open = false
+      const { rows } = await send('commit')
+      if ((rows[0] as { command?: string } | undefined)?.command === 'ROLLBACK') throw new AbortedTransactionError()
+      return result
+    } catch (error) {
+      if (!open) throw error
+      open = false
+      const failed = await entered
+      // A rollback that fails means the connection is gone (`pg` then drops it from the pool);
+      // the failure that led here is the error worth reporting.
+      await rollback()
+      throw failed ? failed.error : error
+    }
+  })
+}
+
+/** The portable path: a Kysely transaction, then one `set_config` statement. */
+function runInTransaction<T>(
+  db: Kysely<TripSageDatabase>,
+  role: ScopeRole,
+  claims: object,
+  settings: ScopeRunOptions['settings'],
+  fn: (trx: ScopedTransaction) => Promise<T>,
+): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)${extraSettings(settings)}`.execute(
+      trx,
+    )
+    return fn(trx)
+  })
+}
+
+/** `, set_config(name, value, true)` for each extra setting, as parameters. */
+function extraSettings(settings: ScopeRunOptions['settings']) {
+  const entries = Object.entries(settings ?? {})
   return entries.length === 0
     ? sql``
     : sql`, ${sql.join(entries.map(([name, value]) => sql`set_config(${name}, ${value}, true)`))}`
+}
+
+/** Thrown inside the first call's transaction when the driver refused a several-statement message. */
+class SeveralStatementsRefused extends Error {}
+
+/** Runs `fn` in a scope, by the path this Kysely instance supports. */
+async function runScoped<T>(
+  db: Kysely<TripSageDatabase>,
+  role: ScopeRole,
+  claims: object,
+  options: ScopeOptions,
+  fn: (trx: ScopedTransaction) => Promise<T>,
+  runOptions: ScopeRunOptions | undefined,
+): Promise<T> {
+  const settings = runOptions?.settings
+  const mode = entryModes.get(db)
+  if (mode === 'combined') return runCombined(db, role, claims, options.pipeline === true, settings, fn)
+  if (mode === 'transaction') return runInTransaction(db, role, claims, settings, fn)
+  // First call: a Kysely transaction whose settings go as one two-statement message. If the
+  // driver refuses it, that happens inside our own transaction (PGlite's is exclusive), before fn.
+  try {
+    return await db.transaction().execute(async (trx) => {
+      try {
+        await sql.raw(settingsStatements(role, claims, settings)).execute(trx)
+      } catch (error) {
+        throw refusedSeveralStatements(error) ? new SeveralStatementsRefused() : error
+      }
+      entryModes.set(db, 'combined')
+      return fn(trx)
+    })
+  } catch (error) {
+    if (!(error instanceof SeveralStatementsRefused)) throw error
+    entryModes.set(db, 'transaction')
+    return runInTransaction(db, role, claims, settings, fn)
+  }
 }
 
 /**
@@ -89,18 +298,15 @@ function extraSettings(options: ScopeRunOptions | undefined) {
  *
  * @param db - the Kysely instance (connected as a role that may `SET ROLE authenticated`)
  * @param claims - verified claims; `sub` must be a UUID
+ * @param options - see {@link ScopeOptions}
  */
-export function createUserScope(db: Kysely<TripSageDatabase>, claims: unknown): Scope {
+export function createUserScope(db: Kysely<TripSageDatabase>, claims: unknown, options: ScopeOptions = {}): Scope {
   const parsed = parseUserClaims(claims)
   const jwt = { ...parsed, role: 'authenticated' }
   return {
     kind: 'user',
     userId: parsed.sub,
-    run: (fn, options) =>
-      db.transaction().execute(async (trx) => {
-        await enter(trx, 'authenticated', jwt, options)
-        return fn(trx)
-      }),
+    run: (fn, runOptions) => runScoped(db, 'authenticated', jwt, options, fn, runOptions),
   }
 }
 
@@ -108,16 +314,13 @@ export function createUserScope(db: Kysely<TripSageDatabase>, claims: unknown): 
  * The service scope: Postgres role `service_role` (bypasses RLS). Callers must check ownership.
  *
  * @param db - the Kysely instance
+ * @param options - see {@link ScopeOptions}
  */
-export function createServiceScope(db: Kysely<TripSageDatabase>): Scope {
+export function createServiceScope(db: Kysely<TripSageDatabase>, options: ScopeOptions = {}): Scope {
   return {
     kind: 'service',
     userId: null,
-    run: (fn, options) =>
-      db.transaction().execute(async (trx) => {
-        await enter(trx, 'service_role', { role: 'service_role' }, options)
-        return fn(trx)
-      }),
+    run: (fn, runOptions) => runScoped(db, 'service_role', { role: 'service_role' }, options, fn, runOptions),
   }
 }
 
@@ -130,8 +333,9 @@ export function bindScope(scope: Scope, trx: ScopedTransaction): Scope {
     kind: scope.kind,
     userId: scope.userId,
     run: async (fn, options) => {
-      if (options?.settings && Object.keys(options.settings).length > 0) {
-        await sql`select ${sql.join(Object.entries(options.settings).map(([name, value]) => sql`set_config(${name}, ${value}, true)`))}`.execute(
+      const entries = Object.entries(options?.settings ?? {})
+      if (entries.length > 0) {
+        await sql`select ${sql.join(entries.map(([name, value]) => sql`set_config(${name}, ${value}, true)`))}`.execute(
           trx,
         )
       }

@@ -1,57 +1,47 @@
 /**
- * Memory recall on the embedded database (PGlite + pgvector): `search` and `hybridSearch` latency
- * next to hand-written SQL doing the same work, recall@10 against exact search, and `addMany(50)`
- * throughput next to a raw 50-row INSERT.
+ * Vector recall and speed on the embedded database (PGlite + pgvector): `search`, filtered search
+ * (a metadata filter 1 % of the searched rows match) and `hybridSearch` latency next to
+ * hand-written SQL doing the same work, recall@10 against exact search, `addMany(50)` throughput
+ * next to a raw 50-row INSERT, and the HNSW build time.
  *
- *   node --conditions=@tripsage/source --import tsx bench/memory.ts [--quick] [--scenarios=10000/100,50000/100,10000/1]
+ *   node --conditions=@tripsage/source --import tsx bench/vector.ts [--quick] [--scenarios=10000/100,50000/100,10000/1]
  *
- * Writes bench/results/memory.json. Scenarios are `rows/users`: 10 000 and 50 000 memories over
+ * Writes bench/results/vector.json. Scenarios are `rows/users`: 10 000 and 50 000 memories over
  * 100 users (1 % each: the planner serves a user's few hundred rows by a bitmap scan and an exact
- * sort), and 10 000 memories of one user (served by the HNSW index). Vectors are clustered
+ * sort), and 10 000 memories of one user (served by the HNSW index); quick mode: 1 000 over 100. Vectors are clustered
  * 1536-dim, generated in SQL, and the HNSW index is built after the bulk load with the migration's
  * own definition. Every iteration runs each case once, in rotating order, so drift in the
  * machine's load hits all cases alike. Raw SQL runs as the same user (role, claims and `hnsw.*`
  * settings in one statement, as the SDK does), so the ratio is the SDK's own
  * overhead: input parsing, the scope statement, row mapping.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
-import { cpus, totalmem } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { createTripSage, parseVectorText, type TripSageDatabase, toVectorText } from '@tripsage/core'
 import { createTestDatabase, createTestUser, type TestUser } from '@tripsage/testing'
 import { type Kysely, sql } from 'kysely'
+import { atLeast, latencyRows, parseArgs, type ResultCheck, type ResultTable, writeResult } from './lib/results.js'
+import { measure, summarise } from './lib/timing.js'
 
-const quick = process.argv.includes('--quick')
+const { quick } = parseArgs()
 /** `rows/users` pairs; the last default puts every memory on one user, which the HNSW index serves. */
 const scenariosArg = process.argv.find((a) => a.startsWith('--scenarios'))
 const scenarios = (
   scenariosArg
     ? (scenariosArg.split('=')[1] ?? process.argv[process.argv.indexOf(scenariosArg) + 1] ?? '').split(',')
     : quick
-      ? ['10000/100', '10000/1']
+      ? ['1000/100']
       : ['10000/100', '50000/100', '10000/1']
 ).map((s) => s.split('/').map(Number) as [number, number])
-const iterations = quick ? 60 : 300
-const warmup = quick ? 10 : 30
-const recallQueries = quick ? 40 : 200
-const addManyRounds = quick ? 5 : 20
+const iterations = quick ? 40 : 150
+const warmup = quick ? 8 : 30
+const recallQueries = quick ? 20 : 100
+const addManyRounds = quick ? 2 : 10
+/** Metadata buckets: a `{ bucket }` filter keeps 1 % of the rows it is applied to. */
+const BUCKETS = 100
 const CLUSTERS = 100
 const MODEL = 'bench-synthetic'
 const EF_SEARCH = 100
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0
-const summarise = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b)
-  const mean = samples.reduce((s, x) => s + x, 0) / samples.length
-  return {
-    p50: round(percentile(sorted, 0.5)),
-    p95: round(percentile(sorted, 0.95)),
-    mean: round(mean),
-    n: samples.length,
-  }
-}
+const summariseMs = (samples: number[]) => summarise(samples)
 const round = (x: number) => Math.round(x * 1000) / 1000
 
 /** Loads `rows` clustered vectors spread over the users, then builds the HNSW index. */
@@ -84,7 +74,7 @@ async function load(db: Kysely<TripSageDatabase>, users: TestUser[], rows: numbe
         || ' and ' || (array['train','hotel','window','aisle','budget','family','dog','vegan'])[1 + (g / 8) % 8],
       encode(sha256(('memory ' || g)::bytea), 'hex'),
       c.v operator(extensions.+) ${scaled('a')} operator(extensions.+) ${scaled('b')} operator(extensions.+) ${scaled('d')},
-      ${MODEL}, jsonb_build_object('cluster', c.c)
+      ${MODEL}, jsonb_build_object('cluster', c.c, 'bucket', (g / ${USERS}) % ${BUCKETS})
     from generate_series(0::bigint, ${rows - 1}) g
     join bench_users u on u.u = g % ${USERS}
     join centers c on c.c = (g * 31 + g / 100) % ${CLUSTERS}
@@ -127,6 +117,13 @@ const rawSearch = (trx: Kysely<TripSageDatabase>, vector: string) =>
   sql`select id, content, metadata, embedding operator(extensions.<=>) ${vector}::extensions.vector as distance
     from public.memories
     where (expires_at is null or expires_at > now())
+    order by distance
+    limit 10`.execute(trx)
+
+const rawFilteredSearch = (trx: Kysely<TripSageDatabase>, vector: string, bucket: number) =>
+  sql`select id, content, metadata, embedding operator(extensions.<=>) ${vector}::extensions.vector as distance
+    from public.memories
+    where (expires_at is null or expires_at > now()) and metadata @> ${JSON.stringify({ bucket })}::jsonb
     order by distance
     limit 10`.execute(trx)
 
@@ -191,6 +188,21 @@ async function benchScenario(rows: number, USERS: number) {
           .forUser(user.claims)
           .memory.search({ embedding: vectors[i % vectors.length] as number[], embeddingModel: MODEL, limit: 10 })
       },
+      'raw SQL filtered search (1 %)': (i) => {
+        const user = users[i % USERS] as TestUser
+        return asUser(db, user, (trx) =>
+          rawFilteredSearch(trx, toVectorText(vectors[i % vectors.length] as number[]), i % BUCKETS),
+        )
+      },
+      'memory.search filtered (1 %)': (i) => {
+        const user = users[i % USERS] as TestUser
+        return tripsage.forUser(user.claims).memory.search({
+          embedding: vectors[i % vectors.length] as number[],
+          embeddingModel: MODEL,
+          metadata: { bucket: i % BUCKETS },
+          limit: 10,
+        })
+      },
       'raw SQL hybrid (RRF)': (i) => {
         const user = users[i % USERS] as TestUser
         return asUser(db, user, (trx) =>
@@ -217,17 +229,11 @@ async function benchScenario(rows: number, USERS: number) {
         })
       },
     }
-    const names = Object.keys(cases)
-    const samples = new Map<string, number[]>(names.map((name) => [name, []]))
-    for (let i = 0; i < warmup + iterations; i++) {
-      for (let j = 0; j < names.length; j++) {
-        const name = names[(i + j) % names.length] as string
-        const started = performance.now()
-        await (cases[name] as (i: number) => Promise<unknown>)(i)
-        if (i >= warmup) samples.get(name)?.push(performance.now() - started)
-      }
-    }
-    const latency = Object.fromEntries(names.map((name) => [name, summarise(samples.get(name) ?? [])]))
+    const latency = await measure(cases, {
+      iterations,
+      warmup,
+      ...(quick ? { budgetMs: 4_000, minIterations: 10 } : {}),
+    })
     // Which access path the planner picked for one user's search (HNSW, or the user's rows + sort).
     const plan = await asUser(db, users[0] as TestUser, async (trx) => {
       const r = await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw('')}select id from public.memories
@@ -242,10 +248,30 @@ async function benchScenario(rows: number, USERS: number) {
     })
     process.stdout.write(`${rows} rows / ${USERS} users: ${JSON.stringify({ ...loadTimes, latency })}\n`)
 
-    // recall@10 of memory.search against an exact scan of the same user's rows.
+    // recall@10 of memory.search against an exact scan of the same user's rows; and of the
+    // filtered search against an exact scan of the user's rows in the bucket.
     let found = 0
     let hitCount = 0
+    let expectedCount = 0
+    let filteredFound = 0
+    let filteredExpected = 0
     for (let i = 0; i < recallQueries; i++) {
+      const bucket = (i * 13) % BUCKETS
+      const filteredHits = await tripsage.forUser((users[(i * 7) % USERS] as TestUser).claims).memory.search({
+        embedding: vectors[i % vectors.length] as number[],
+        embeddingModel: MODEL,
+        metadata: { bucket },
+        limit: 10,
+      })
+      const filteredExact = await sql<{ id: string }>`
+        select id from public.memories where user_id = ${(users[(i * 7) % USERS] as TestUser).id}::uuid
+          and metadata @> ${JSON.stringify({ bucket })}::jsonb
+        order by (embedding operator(extensions.<=>) ${toVectorText(vectors[i % vectors.length] as number[])}::extensions.vector) + 0, id limit 10`.execute(
+        db,
+      )
+      const filteredWanted = new Set(filteredExact.rows.map((r) => r.id))
+      filteredFound += filteredHits.filter((h) => filteredWanted.has(h.id)).length
+      filteredExpected += filteredWanted.size
       const user = users[(i * 7) % USERS] as TestUser
       const vector = vectors[i % vectors.length] as number[]
       const hits = await tripsage
@@ -259,6 +285,7 @@ async function benchScenario(rows: number, USERS: number) {
       const expected = new Set(exact.rows.map((r) => r.id))
       found += hits.filter((h) => expected.has(h.id)).length
       hitCount += hits.length
+      expectedCount += expected.size
     }
 
     // addMany(50) with precomputed vectors (the embedder is not measured) vs a raw 50-row INSERT.
@@ -287,23 +314,22 @@ async function benchScenario(rows: number, USERS: number) {
       )
       addSamples.raw.push(performance.now() - started)
     }
-    const perSecond = (ms: number[]) => round((50 * ms.length) / (ms.reduce((s, x) => s + x, 0) / 1000))
-
+    const total = (ms: number[]) => ms.reduce((sum, x) => sum + x, 0)
+    const perSecond = (ms: number[]) => round((50 * ms.length) / (total(ms) / 1000))
+    const addStats = { sdk: summariseMs(addSamples.sdk), raw: summariseMs(addSamples.raw) }
     return {
       rows,
       users: USERS,
-      rowsPerUser: rows / USERS,
-      efSearch: EF_SEARCH,
       ...loadTimes,
       searchPlan: plan,
-      latencyMs: latency,
-      searchRatio: round((latency['memory.search']?.p50 ?? 0) / (latency['raw SQL search']?.p50 ?? 1)),
-      hybridRatio: round((latency['memory.hybridSearch']?.p50 ?? 0) / (latency['raw SQL hybrid (RRF)']?.p50 ?? 1)),
-      recallAt10: round(found / (recallQueries * 10)),
+      latency,
+      recallAt10: round(found / Math.max(expectedCount, 1)),
+      filteredRecallAt10: filteredExpected === 0 ? 1 : round(filteredFound / filteredExpected),
       meanHitsPerSearch: round(hitCount / recallQueries),
+      meanFilteredMatches: round(filteredExpected / recallQueries),
       addMany50: {
-        sdkMs: summarise(addSamples.sdk),
-        rawInsertMs: summarise(addSamples.raw),
+        sdk: addStats.sdk,
+        raw: addStats.raw,
         sdkRowsPerSecond: perSecond(addSamples.sdk),
         rawRowsPerSecond: perSecond(addSamples.raw),
       },
@@ -313,34 +339,51 @@ async function benchScenario(rows: number, USERS: number) {
   }
 }
 
-const results = []
+const tables: ResultTable[] = []
+const checks: ResultCheck[] = []
+const details = []
 for (const [rows, users] of scenarios) {
-  const result = await benchScenario(rows, users)
-  results.push(result)
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
-}
-const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'memory.json')
-await mkdir(dirname(out), { recursive: true })
-await writeFile(
-  out,
-  `${JSON.stringify(
-    {
-      bench: 'memory',
-      date: new Date().toISOString(),
-      quick,
-      machine: {
-        cpus: cpus().length,
-        cpu: cpus()[0]?.model,
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
+  const r = await benchScenario(rows, users)
+  details.push(r)
+  const label = `${rows.toLocaleString('en-US')} memories / ${users} user${users === 1 ? '' : 's'}`
+  tables.push({
+    title: `${label}: latency`,
+    rows: latencyRows(r.latency, {
+      'memory.search': 'raw SQL search',
+      'memory.search filtered (1 %)': 'raw SQL filtered search (1 %)',
+      'memory.hybridSearch': 'raw SQL hybrid (RRF)',
+    }),
+    note: `Plan for one user's search: ${r.searchPlan}. Raw SQL runs as the same user with the same hnsw settings.`,
+  })
+  tables.push({
+    title: `${label}: recall, load, index, addMany(50)`,
+    noChart: true,
+    rows: [
+      {
+        case: label,
+        'recall@10 search': r.recallAt10,
+        'recall@10 filtered (1 %)': r.filteredRecallAt10,
+        'rows matching the filter per user': r.meanFilteredMatches,
+        'results per search': r.meanHitsPerSearch,
+        'bulk load ms': r.insertMs,
+        'HNSW build ms': r.indexBuildMs,
+        'addMany(50) p50 ms': r.addMany50.sdk.p50Ms,
+        'addMany rows/s': r.addMany50.sdkRowsPerSecond,
+        'raw 50-row INSERT p50 ms': r.addMany50.raw.p50Ms,
+        'raw INSERT rows/s': r.addMany50.rawRowsPerSecond,
       },
-      database: 'PGlite (WebAssembly) + pgvector, one connection',
-      iterations,
-      warmup,
-      results,
-    },
-    null,
-    2,
-  )}\n`,
-)
-process.stdout.write(`wrote ${out}\n`)
+    ],
+  })
+  checks.push(atLeast(`recall@10 of memory.search, ${label}`, r.recallAt10, 0.9))
+  checks.push(atLeast(`recall@10 of filtered memory.search, ${label}`, r.filteredRecallAt10, 0.9))
+}
+await writeResult({
+  name: 'vector',
+  title: 'Vector search: recall and speed',
+  mode: quick ? 'quick' : 'full',
+  setup: `PGlite (WebAssembly) + pgvector in process, one connection; clustered 1536-dim vectors (${CLUSTERS} clusters) generated in SQL, the migration's HNSW index (m 16, ef_construction 200) built after the bulk load; ef_search ${EF_SEARCH} with iterative scans; metadata filter { bucket } matching 1 % of the searched rows; addMany with precomputed vectors (no embedder)`,
+  tables,
+  checks,
+  notes: [],
+  data: details,
+})

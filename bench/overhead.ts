@@ -1,0 +1,174 @@
+/**
+ * SDK overhead: every repository operation against the same SQL sent raw through the same Kysely
+ * instance, on the same database, interleaved.
+ *
+ *   node --conditions=@tripsage/source --import tsx bench/overhead.ts [--quick]
+ *
+ * 1. Embedded: PGlite in process (no network). Baselines: the captured data statements run raw
+ *    (superuser, no transaction), and the same inside a Kysely transaction with the `set_config`
+ *    statement (what a scope costs the database).
+ * 2. Network: the same PGlite served by pglite-socket behind a proxy adding 1 ms each way, `pg`
+ *    pools + Kysely's PostgresDialect as in an app server. Round trips per call are counted in the
+ *    proxy: the SDK's one-message scope, the same on a pipelined pool, and the previous scope
+ *    (Kysely transaction + `set_config`) next to the raw statements.
+ */
+import { createTripSage, type UserClient } from '@tripsage/core'
+import { createTestDatabase, createTestUser } from '@tripsage/testing'
+import { type CompiledQuery, PGliteDialect, sql } from 'kysely'
+import { parseArgs, type ResultRow, writeResult } from './lib/results.js'
+import { serveOverSocket } from './lib/socket-database.js'
+import { capturingKysely, isScopeStatement, replay, replayInKyselyTransaction } from './lib/sql-capture.js'
+import { type BenchCase, measure, ratio } from './lib/timing.js'
+import { attachmentAndKeyOperations } from './operations/attachments-and-keys.js'
+import { chatOperations } from './operations/chat.js'
+import { memoryOperations } from './operations/memory.js'
+import type { Operation, OperationSet } from './operations/operation.js'
+import { tripOperations } from './operations/trips.js'
+
+const { quick } = parseArgs()
+const embedded = quick
+  ? { iterations: 30, warmup: 10, budgetMs: 400, minIterations: 8 }
+  : { iterations: 300, warmup: 50 }
+const network = quick ? { iterations: 8, warmup: 4, budgetMs: 500, minIterations: 5 } : { iterations: 80, warmup: 15 }
+const DELAY_MS = 1
+
+const operationSets: OperationSet[] = [tripOperations, chatOperations, memoryOperations, attachmentAndKeyOperations]
+
+const database = await createTestDatabase()
+const owner = await createTestUser(database.db)
+const me = createTripSage({ db: database.db }).forUser(owner.claims)
+const world = { db: database.db, owner, me, createUser: () => createTestUser(database.db) }
+const operations: Operation[] = []
+for (const set of operationSets) operations.push(...(await set(world)))
+// PGlite runs no autovacuum; give the planner the statistics a server would have by now.
+await sql`analyze`.execute(database.db)
+
+// The SQL of each operation, captured once on the embedded database.
+const capture = capturingKysely(new PGliteDialect({ pglite: database.pglite }))
+const captureMe = createTripSage({ db: capture.db }).forUser(owner.claims)
+const statementsOf = new Map<Operation, CompiledQuery[]>()
+for (const op of operations) {
+  await op.prepare?.(1)
+  capture.take()
+  await op.call(captureMe, -1)
+  statementsOf.set(
+    op,
+    capture.take().filter((s) => !isScopeStatement(s.sql)),
+  )
+}
+
+/** The parameter rewrite of raw replay `i` (fresh rows for deletes). */
+const varyOf = (op: Operation, i: number) => (op.vary ? (p: readonly unknown[]) => op.vary!(p, i) : undefined)
+
+// PGlite's WebAssembly gets faster over its first few hundred statements; let that happen first.
+for (let i = 0; i < (quick ? 60 : 200); i++) await me.trips.list({ limit: 5 })
+
+// 1. Embedded.
+const embeddedRows: ResultRow[] = []
+for (const op of operations) {
+  const statements = statementsOf.get(op)!
+  await op.prepare?.((embedded.warmup + embedded.iterations) * 3)
+  const stats = await measure(
+    {
+      sdk: (i) => op.call(me, i),
+      raw: (i) => replay(database.db, statements, varyOf(op, i)),
+      scoped: (i) => replayInKyselyTransaction(database.db, owner.claims, statements, varyOf(op, i)),
+    },
+    embedded,
+  )
+  embeddedRows.push({
+    case: op.name,
+    p50Ms: stats.sdk!.p50Ms,
+    p95Ms: stats.sdk!.p95Ms,
+    baseline: 'raw statements',
+    ratioP50: ratio(stats.sdk!.p50Ms, stats.raw!.p50Ms),
+    ratioP95: ratio(stats.sdk!.p95Ms, stats.raw!.p95Ms),
+    statements: statements.length,
+    'raw p50 ms': stats.raw!.p50Ms,
+    'raw p95 ms': stats.raw!.p95Ms,
+    'raw in scope p50 ms': stats.scoped!.p50Ms,
+    '× raw in scope': ratio(stats.sdk!.p50Ms, stats.scoped!.p50Ms),
+  })
+  process.stdout.write(`embedded ${op.name}: ${JSON.stringify(stats)}\n`)
+}
+
+// 2. Network: pglite-socket behind a 1 ms-each-way proxy.
+const socket = await serveOverSocket(database.pglite, { delayMs: DELAY_MS })
+const plain = socket.kysely({ max: 2 })
+const pipelined = socket.kysely({ max: 2, pipeline: true })
+const netMe: UserClient = createTripSage({ db: plain.db }).forUser(owner.claims)
+const pipelinedMe: UserClient = createTripSage({ db: pipelined.db, pipeline: true }).forUser(owner.claims)
+const networkRows: ResultRow[] = []
+// Round trips are the same for every one-statement operation; quick mode times a third of them.
+const networkOperations = quick ? operations.filter((_, i) => i % 3 === 0) : operations
+const extraTrips = { sdk: 0, pipelined: 0, previous: 0 }
+try {
+  for (const op of networkOperations) {
+    const statements = statementsOf.get(op)!
+    const cases: Record<string, BenchCase> = {
+      raw: (i) => replay(plain.db, statements, varyOf(op, i)),
+      sdk: (i) => op.call(netMe, i),
+      pipelined: (i) => op.call(pipelinedMe, i),
+      previous: (i) => replayInKyselyTransaction(plain.db, owner.claims, statements, varyOf(op, i)),
+    }
+    await op.prepare?.((network.warmup + network.iterations + 1) * 4 + 4)
+    const stats = await measure(cases, network)
+    const trips: Record<string, number> = {}
+    // One more call per case, each with its own iteration number (a repeated memory.add would dedup).
+    for (const [k, [name, run]] of Object.entries(cases).entries()) {
+      socket.proxy.reset()
+      await run(1_000_000 + k)
+      trips[name] = socket.proxy.roundTrips()
+    }
+    extraTrips.sdk = Math.max(extraTrips.sdk, trips.sdk! - trips.raw!)
+    extraTrips.pipelined = Math.max(extraTrips.pipelined, trips.pipelined! - trips.raw!)
+    extraTrips.previous = Math.max(extraTrips.previous, trips.previous! - trips.raw!)
+    networkRows.push({
+      case: op.name,
+      p50Ms: stats.sdk!.p50Ms,
+      p95Ms: stats.sdk!.p95Ms,
+      baseline: 'raw statements',
+      ratioP50: ratio(stats.sdk!.p50Ms, stats.raw!.p50Ms),
+      ratioP95: ratio(stats.sdk!.p95Ms, stats.raw!.p95Ms),
+      'raw p50 ms': stats.raw!.p50Ms,
+      'round trips raw': trips.raw!,
+      'round trips SDK': trips.sdk!,
+      'pipelined p50 ms': stats.pipelined!.p50Ms,
+      '× pipelined': ratio(stats.pipelined!.p50Ms, stats.raw!.p50Ms),
+      'round trips pipelined': trips.pipelined!,
+      'previous scope p50 ms': stats.previous!.p50Ms,
+      'round trips previous scope': trips.previous!,
+    })
+    process.stdout.write(`network ${op.name}: ${JSON.stringify({ stats, trips })}\n`)
+  }
+} finally {
+  await socket.close()
+}
+
+await writeResult({
+  name: 'overhead',
+  title: 'SDK overhead against the same SQL sent raw',
+  mode: quick ? 'quick' : 'full',
+  setup: `Embedded: PGlite in process through Kysely's PGliteDialect. Network: the same PGlite served by @electric-sql/pglite-socket, a loopback proxy adding ${DELAY_MS} ms each way, pg Pool (max 2) + Kysely PostgresDialect; SQL captured from one SDK call per operation and replayed raw through the same Kysely instance.`,
+  tables: [
+    {
+      title: 'embedded (PGlite in process)',
+      rows: embeddedRows,
+      note: "`× p50` = SDK ÷ the same data statements sent raw (superuser, no transaction). `raw in scope` = the same statements inside a Kysely transaction with the scope `set_config` statement, i.e. what the scope costs the database; `× raw in scope` is what parsing, mapping and the repository add on top. On PGlite the scope falls back to a Kysely transaction (PGlite's extended-protocol queries refuse a several-statement message).",
+    },
+    {
+      title: `network (pg → +${DELAY_MS} ms each way → pglite-socket)`,
+      rows: networkRows,
+      note: 'Round trips counted in the proxy (client sends after the server spoke). SDK = one-message scope (`begin; set_config…`, statement, `commit`); pipelined = the same on a `pg` pool with `pipeline: true` and `createTripSage({ pipeline: true })`; previous scope = Kysely transaction + `set_config` statement (before decision 0004).',
+    },
+  ],
+  checks: [],
+  notes: [
+    '`memory.add` runs two scope transactions by design (the dedup lookup, then the insert), so that no transaction stays open while the embedder is called; each pays the scope entry and commit.',
+    'The suite runs ANALYZE after seeding, as autovacuum would on a server (PGlite has none). Without it, `chat.messages.history` on a 1 000-message session took ~64 ms instead of ~2 ms: with no statistics the planner sorts every row of the session and evaluates the `private.can_read_chat_session` policy function on each.',
+    `Most extra round trips per call over the raw statements: SDK ${extraTrips.sdk}, pipelined ${extraTrips.pipelined}, previous scope ${extraTrips.previous}. Goal: at most 1.`,
+  ],
+  data: { embedded, network, delayMs: DELAY_MS },
+})
+await plain.db.destroy().catch(() => undefined)
+await database.close()
