@@ -8,7 +8,12 @@ import { FreshRows, type OperationSet } from './operation.js'
 
 export const memoryOperations: OperationSet = async ({ me }) => {
   const embedder = localEmbedder()
-  const topics = ['aisle seat on long flights', 'vegan restaurants near the hotel', 'ferry to the islands', 'museum passes']
+  const topics = [
+    'aisle seat on long flights',
+    'vegan restaurants near the hotel',
+    'ferry to the islands',
+    'museum passes',
+  ]
   const texts = Array.from({ length: 500 }, (_, i) => `${topics[i % topics.length]} in city ${i % 37}, note ${i}`)
   const vectors = await embedder.embed(texts)
   for (let i = 0; i < texts.length; i += 100)
@@ -46,7 +51,11 @@ export const memoryOperations: OperationSet = async ({ me }) => {
     {
       name: 'memory.add',
       call: (c, i) =>
-        c.memory.add({ content: `prefers trains over planes, take ${i}`, embedding: addVector!, embeddingModel: embedder.model }),
+        c.memory.add({
+          content: `prefers trains over planes, take ${i}`,
+          embedding: addVector!,
+          embeddingModel: embedder.model,
+        }),
       // The content hash is unique per user: a replay with the same content and hash would only
       // dedup, so each replay gets its own content and hash.
       vary: (params, i) =>
