@@ -78,13 +78,17 @@ export function renderMarkdown(results: BenchResult[], chartPath = 'results/char
   return `${out.join('\n').trimEnd()}\n`
 }
 
+/** Report order: the issue's order, then anything else by name. */
+const order = ['overhead', 'vector', 'peers', 'jobs', 'kv']
+const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length)
+
 /**
  * Regenerates the report from whatever result files exist: full mode → `bench/RESULTS.md` and
  * `bench/results/chart.svg`; quick mode → `RESULTS.md` and `chart.svg` in `bench/results/quick/`.
  */
 export async function writeReport(quick = false): Promise<BenchResult[]> {
   const dir = resultsDirFor(quick)
-  const results = await readResults(dir)
+  const results = (await readResults(dir)).sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))
   await mkdir(dir, { recursive: true })
   if (quick) await writeFile(join(dir, 'RESULTS.md'), renderMarkdown(results, 'chart.svg'))
   else await writeFile(join(benchDir, 'RESULTS.md'), renderMarkdown(results))

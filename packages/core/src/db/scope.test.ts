@@ -278,6 +278,17 @@ describe('scopes on PostgreSQL through pg with a pool of two connections', () =>
     ])
   })
 
+  it('refuses a Kysely transaction passed as db (as before) instead of committing it early', async () => {
+    await db.transaction().execute(async (outer) => {
+      const nested = createTripSage({ db: outer }).forUser({ sub: users[0] })
+      await expect(nested.transaction(async () => 1)).rejects.toThrow('not supported')
+      const still = await sql<{ xid: string | null }>`select pg_current_xact_id_if_assigned()::text as xid`.execute(
+        outer,
+      )
+      expect(still.rows).toHaveLength(1)
+    })
+  })
+
   it('refuses queries through a transaction reference kept after the scope ended', async () => {
     let kept: ScopedTransaction | undefined
     await createTripSage({ db })

@@ -274,7 +274,9 @@ async function runScoped<T>(
   runOptions: ScopeRunOptions | undefined,
 ): Promise<T> {
   const settings = runOptions?.settings
-  const mode = entryModes.get(db)
+  // A Kysely transaction passed as `db` cannot host a scope (Kysely refuses to nest, as before);
+  // the one-message path would instead commit the caller's transaction early.
+  const mode = db.isTransaction ? 'transaction' : entryModes.get(db)
   if (mode === 'combined') return runCombined(db, role, claims, options.pipeline === true, settings, fn)
   if (mode === 'transaction') return runInTransaction(db, role, claims, settings, fn)
   // First call: a Kysely transaction whose settings go as one two-statement message. If the
