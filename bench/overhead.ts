@@ -17,7 +17,14 @@ import { createTestDatabase, createTestUser } from '@tripsage/testing'
 import { type CompiledQuery, PGliteDialect, sql } from 'kysely'
 import { parseArgs, type ResultRow, writeResult } from './lib/results.js'
 import { serveOverSocket } from './lib/socket-database.js'
-import { capturingKysely, isScopeStatement, replay, replayInKyselyTransaction } from './lib/sql-capture.js'
+import {
+  capturingKysely,
+  isScopeStatement,
+  replay,
+  replayInKyselyTransaction,
+  scopeSettings,
+  withSessionSettings,
+} from './lib/sql-capture.js'
 import { type BenchCase, measure, ratio } from './lib/timing.js'
 import { attachmentAndKeyOperations } from './operations/attachments-and-keys.js'
 import { chatOperations } from './operations/chat.js'
@@ -47,14 +54,18 @@ await sql`analyze`.execute(database.db)
 const capture = capturingKysely(new PGliteDialect({ pglite: database.pglite }))
 const captureMe = createTripSage({ db: capture.db }).forUser(owner.claims)
 const statementsOf = new Map<Operation, CompiledQuery[]>()
+/** Extra settings the SDK's scope sets for an operation (raw replays get them session-wide). */
+const settingsOf = new Map<Operation, Record<string, string>>()
 for (const op of operations) {
   await op.prepare?.(1)
   capture.take()
   await op.call(captureMe, -1)
+  const captured = capture.take()
   statementsOf.set(
     op,
-    capture.take().filter((s) => !isScopeStatement(s.sql)),
+    captured.filter((s) => !isScopeStatement(s.sql)),
   )
+  settingsOf.set(op, scopeSettings(captured))
 }
 
 /** The parameter rewrite of raw replay `i` (fresh rows for deletes). */
@@ -68,13 +79,15 @@ const embeddedRows: ResultRow[] = []
 for (const op of operations) {
   const statements = statementsOf.get(op)!
   await op.prepare?.((embedded.warmup + embedded.iterations) * 3)
-  const stats = await measure(
-    {
-      sdk: (i) => op.call(me, i),
-      raw: (i) => replay(database.db, statements, varyOf(op, i)),
-      scoped: (i) => replayInKyselyTransaction(database.db, owner.claims, statements, varyOf(op, i)),
-    },
-    embedded,
+  const stats = await withSessionSettings(database.db, settingsOf.get(op)!, () =>
+    measure(
+      {
+        sdk: (i) => op.call(me, i),
+        raw: (i) => replay(database.db, statements, varyOf(op, i)),
+        scoped: (i) => replayInKyselyTransaction(database.db, owner.claims, statements, varyOf(op, i)),
+      },
+      embedded,
+    ),
   )
   embeddedRows.push({
     case: op.name,
@@ -113,14 +126,17 @@ try {
       previous: (i) => replayInKyselyTransaction(plain.db, owner.claims, statements, varyOf(op, i)),
     }
     await op.prepare?.((network.warmup + network.iterations + 1) * 4 + 4)
-    const stats = await measure(cases, network)
     const trips: Record<string, number> = {}
-    // One more call per case, each with its own iteration number (a repeated memory.add would dedup).
-    for (const [k, [name, run]] of Object.entries(cases).entries()) {
-      socket.proxy.reset()
-      await run(1_000_000 + k)
-      trips[name] = socket.proxy.roundTrips()
-    }
+    const stats = await withSessionSettings(database.db, settingsOf.get(op)!, async () => {
+      const timed = await measure(cases, network)
+      // One more call per case, each with its own iteration number (a repeated memory.add would dedup).
+      for (const [k, [name, run]] of Object.entries(cases).entries()) {
+        socket.proxy.reset()
+        await run(1_000_000 + k)
+        trips[name] = socket.proxy.roundTrips()
+      }
+      return timed
+    })
     const pattern = `raw ${trips.raw}, SDK ${trips.sdk}, pipelined ${trips.pipelined}, previous scope ${trips.previous}`
     tripPatterns.set(pattern, [...(tripPatterns.get(pattern) ?? []), op.name])
     networkRows.push({

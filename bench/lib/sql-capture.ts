@@ -59,3 +59,36 @@ export function replayInKyselyTransaction(
       await trx.executeQuery(parameters ? { ...statement, parameters: parameters(statement.parameters) } : statement)
   })
 }
+
+/**
+ * The extra transaction-local settings a call's scope statement set (e.g. `hnsw.ef_search` for
+ * memory search), read from the captured statements of the Kysely-transaction path:
+ * `set_config('role', $1, true), set_config('request.jwt.claims', $2, true), set_config($3, $4, true)…`.
+ */
+export function scopeSettings(statements: readonly CompiledQuery[]): Record<string, string> {
+  const settings: Record<string, string> = {}
+  for (const statement of statements) {
+    if (!statement.sql.trim().toLowerCase().startsWith("select set_config('role'")) continue
+    const p = statement.parameters
+    for (let i = 2; i + 1 < p.length; i += 2) settings[String(p[i])] = String(p[i + 1])
+  }
+  return settings
+}
+
+/**
+ * Sets `settings` for the whole session while `fn` runs, so raw replays plan with the same
+ * settings the SDK's scope gives its statements (PGlite and pglite-socket share one session).
+ */
+export async function withSessionSettings<T>(
+  db: Kysely<TripSageDatabase>,
+  settings: Record<string, string>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const names = Object.keys(settings)
+  for (const name of names) await sql`select set_config(${name}, ${settings[name]!}, false)`.execute(db)
+  try {
+    return await fn()
+  } finally {
+    for (const name of names) await sql.raw(`reset ${name.replace(/[^a-z0-9_.]/gi, '')}`).execute(db)
+  }
+}
