@@ -6,7 +6,7 @@ const config: NextConfig = {
   // In this repository the SDK is compiled from its TypeScript source (the `@tripsage/source`
   // export condition, with `.js` specifiers naming `.ts` files), which Turbopack cannot resolve
   // yet; webpack can. An app that installs @tripsage/core from npm needs none of this.
-  transpilePackages: ['@tripsage/core', '@tripsage/testing'],
+  transpilePackages: ['@tripsage/core', '@tripsage/jobs', '@tripsage/testing'],
   webpack: (webpackConfig) => {
     webpackConfig.resolve.conditionNames = ['@tripsage/source', '...']
     webpackConfig.resolve.extensionAlias = { '.js': ['.ts', '.tsx', '.js'] }

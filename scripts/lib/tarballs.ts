@@ -114,13 +114,16 @@ export async function installConsumer(
  */
 export function declarationImports(text: string): string[] {
   const found = new Set<string>()
+  // TSDoc examples inside /** … */ are prose, not imports: drop block comments (the reference
+  // directives below are line comments and stay).
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '')
   const patterns = [
     /\b(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g,
     /\bimport\s*['"]([^'"]+)['"]/g,
     /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
     /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
   ]
-  for (const pattern of patterns) for (const match of text.matchAll(pattern)) found.add(match[1]!)
+  for (const pattern of patterns) for (const match of code.matchAll(pattern)) found.add(match[1]!)
   // A types reference names an @types package; `node` stands for the Node built-ins.
   for (const match of text.matchAll(/\/\/\/\s*<reference\s+types\s*=\s*['"]([^'"]+)['"]/g)) {
     found.add(match[1] === 'node' ? 'node:' : `@types/${match[1]}`)

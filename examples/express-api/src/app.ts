@@ -2,10 +2,11 @@
  * The Express 5 app: the route table behind authentication and a rate limit, the embedded
  * storage's signed URLs under `/storage`, and the OpenAPI document at `/openapi.json`.
  */
+import { toExpressHandler } from '@tripsage/jobs/express'
 import express, { type Request, type Response } from 'express'
 import { errorResponse } from './http-errors.js'
 import { openApiDocument } from './openapi.js'
-import { type Route, routes } from './routes.js'
+import { type JobRoute, jobRoutes, type Route, routes } from './routes.js'
 import type { Services } from './services.js'
 
 function send(res: Response, result: { status: number; body?: unknown; retryAfter?: number }) {
@@ -47,6 +48,26 @@ function mount(app: express.Express, services: Services, route: Route) {
   })
 }
 
+/**
+ * A job route: rate limited per client IP, then the job handler through `@tripsage/jobs/express`,
+ * which reads the raw body itself — so it is mounted before `express.json()`.
+ */
+function mountJob(app: express.Express, services: Services, route: JobRoute) {
+  const handler = toExpressHandler(route.handler(services))
+  app[route.method](
+    route.path,
+    async (req, res, next) => {
+      try {
+        await limit(services, route.rule, req, res, null)
+        next()
+      } catch (error) {
+        send(res, errorResponse(error))
+      }
+    },
+    handler,
+  )
+}
+
 /** Builds the app over `services`. */
 export function createApp(services: Services): express.Express {
   const app = express()
@@ -78,8 +99,11 @@ export function createApp(services: Services): express.Express {
     })
   }
 
+  // Before the JSON parser: the job handler verifies the signature over the raw bytes.
+  for (const route of jobRoutes) mountJob(app, services, route)
+
   app.use(express.json({ limit: '1mb' }))
-  const document = openApiDocument(routes)
+  const document = openApiDocument(routes, jobRoutes)
   app.get('/openapi.json', async (req, res) => {
     try {
       await limit(services, 'api.public', req, res, null)

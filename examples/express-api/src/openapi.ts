@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { statusOfCode } from './http-errors.js'
-import type { Route } from './routes.js'
+import type { JobRoute, Route } from './routes.js'
 
 type JsonSchema = Record<string, unknown>
 
@@ -76,12 +76,42 @@ function operation(route: Route) {
   }
 }
 
-/** Builds the document for `routes`. */
-export function openApiDocument(routes: readonly Route[]) {
+function jobOperation(route: JobRoute) {
+  return {
+    operationId: `${route.method}${openApiPath(route.path).replace(/[-/](\w)/g, (_m, c: string) => c.toUpperCase())}`,
+    summary: route.summary,
+    description:
+      'Called by QStash (or the embedded queue), not by clients: the `Upstash-Signature` JWT must cover this URL and the SHA-256 of the raw body.',
+    tags: [route.tag],
+    'x-rate-limit-rule': route.rule,
+    security: [{ qstash: [] }],
+    requestBody: { required: true, content: { 'application/json': { schema: inputSchema(route.body) } } },
+    responses: {
+      200: { description: 'Done, or a duplicate delivery already done', content: { 'application/json': {} } },
+      401: { description: 'Missing or invalid `Upstash-Signature`', content: { 'application/json': {} } },
+      489: {
+        description: 'Unusable payload; `Upstash-NonRetryable-Error: true` tells QStash not to retry',
+        content: { 'application/json': {} },
+      },
+      [statusOfCode.rate_limited]: {
+        ...errorResponse(`Rate limited (rule \`${route.rule}\`)`),
+        headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds until the window resets' } },
+      },
+      [statusOfCode.unavailable]: { description: 'A backing service is unavailable; QStash retries' },
+    },
+  }
+}
+
+/** Builds the document for `routes` and the QStash `jobRoutes`. */
+export function openApiDocument(routes: readonly Route[], jobRoutes: readonly JobRoute[] = []) {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const route of routes) {
     const path = openApiPath(route.path)
     paths[path] = { ...paths[path], [route.method]: operation(route) }
+  }
+  for (const route of jobRoutes) {
+    const path = openApiPath(route.path)
+    paths[path] = { ...paths[path], [route.method]: jobOperation(route) }
   }
   return {
     openapi: '3.1.0',
@@ -93,7 +123,15 @@ export function openApiDocument(routes: readonly Route[]) {
     },
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'Supabase access token (JWT)' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'Supabase access token (JWT)' },
+        qstash: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Upstash-Signature',
+          description: 'HS256 JWT signed with the QStash signing keys',
+        },
+      },
       schemas: {
         Error: {
           type: 'object',

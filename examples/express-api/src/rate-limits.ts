@@ -1,7 +1,8 @@
 import type { RateLimitRule } from '@tripsage/core'
 
 /**
- * The API's own rules, next to the SDK's defaults (`trips.read`, `trips.create`, `chat.append`…).
+ * The API's own rules, next to the SDK's defaults (`trips.read`, `trips.create`, `chat.append`,
+ * `memory.add`, `memory.search`, `jobs.memorySync`…).
  * Every route names one; requests are counted per user, or per IP without one.
  */
 export const apiRateLimitRules = {

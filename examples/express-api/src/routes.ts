@@ -6,15 +6,19 @@
 import {
   AddCollaboratorInput,
   AddFlightInput,
+  AddMemoryInput,
   ChatHistoryInput,
   ChatMessageInput,
   CreateAttachmentUploadInput,
   CreateChatSessionInput,
   CreateTripInput,
+  HybridSearchMemoriesInput,
   ListTripsInput,
+  SearchMemoriesInput,
   UpdateTripInput,
   type UserClient,
 } from '@tripsage/core'
+import { addMemorySyncToOutbox, type JobHandler, MemorySyncPayload, relayOutbox } from '@tripsage/jobs'
 import { z } from 'zod'
 import type { Services } from './services.js'
 
@@ -52,6 +56,23 @@ export interface Route {
   /** The success status. */
   readonly success: number
   readonly handler: (context: RouteContext) => Promise<RouteResult>
+}
+
+/**
+ * A QStash job route: no bearer token — the `Upstash-Signature` over the raw body is the
+ * authorization — so `app.ts` mounts it before `express.json()` through `@tripsage/jobs/express`.
+ */
+export interface JobRoute {
+  readonly method: 'post'
+  readonly path: string
+  readonly summary: string
+  readonly tag: string
+  /** The rate-limit rule every delivery counts against (per client IP). */
+  readonly rule: string
+  /** The payload schema, for documentation; the job handler parses the body itself. */
+  readonly body: z.ZodType
+  /** The job handler (`Request → Response`) from the services. */
+  readonly handler: (services: Services) => JobHandler
 }
 
 const user = (context: RouteContext): UserClient => {
@@ -208,8 +229,25 @@ export const routes: readonly Route[] = [
     auth: true,
     body: z.array(ChatMessageInput).min(1),
     success: 201,
-    handler: async (c) =>
-      created(await user(c).chat.messages.append(c.params.sessionId!, c.body as ChatMessageInput[])),
+    handler: async (c) => {
+      const me = user(c)
+      const sessionId = c.params.sessionId!
+      // The messages and their memory-sync job commit together (the transactional outbox)…
+      const saved = await me.transaction(async (tx) => {
+        const messages = await tx.chat.messages.append(sessionId, c.body as ChatMessageInput[])
+        await addMemorySyncToOutbox(tx.db, { sessionId, messageIds: messages.map((m) => m.id) })
+        return messages
+      })
+      // …then the relay publishes it. Should that fail, the row stays in the outbox for the next
+      // relay (run one on a schedule too): the messages are saved either way.
+      const { memorySync } = c.services
+      await relayOutbox({
+        tripsage: c.services.tripsage,
+        publisher: memorySync.publisher,
+        destinations: { 'memory-sync': memorySync.url },
+      }).catch(() => undefined)
+      return created(saved)
+    },
   },
   {
     method: 'get',
@@ -225,6 +263,39 @@ export const routes: readonly Route[] = [
       const options = { ...rest, ...(limit === undefined ? {} : { limit: numeric(limit) }) } as ChatHistoryInput
       return ok(await user(c).chat.messages.history(c.params.sessionId!, options))
     },
+  },
+  {
+    method: 'post',
+    path: '/memories',
+    summary: 'Remember something (a long-term memory, or a session memory with `sessionId`)',
+    tag: 'memory',
+    rule: 'memory.add',
+    auth: true,
+    body: AddMemoryInput,
+    success: 201,
+    handler: async (c) => created(await user(c).memory.add(c.body as AddMemoryInput)),
+  },
+  {
+    method: 'post',
+    path: '/memories/search',
+    summary: "Semantic recall over the user's own memories (cosine similarity, optional MMR)",
+    tag: 'memory',
+    rule: 'memory.search',
+    auth: true,
+    body: SearchMemoriesInput,
+    success: 200,
+    handler: async (c) => ok({ items: await user(c).memory.search(c.body as SearchMemoriesInput) }),
+  },
+  {
+    method: 'post',
+    path: '/memories/hybrid-search',
+    summary: 'Hybrid recall: full-text and vector ranks fused (RRF)',
+    tag: 'memory',
+    rule: 'memory.search',
+    auth: true,
+    body: HybridSearchMemoriesInput,
+    success: 200,
+    handler: async (c) => ok({ items: await user(c).memory.hybridSearch(c.body as HybridSearchMemoriesInput) }),
   },
   {
     method: 'post',
@@ -256,5 +327,18 @@ export const routes: readonly Route[] = [
     auth: true,
     success: 200,
     handler: async (c) => ok(await user(c).attachments.signedUrl(c.params.attachmentId!)),
+  },
+]
+
+/** The job routes, mounted before the JSON body parser (the signature covers the raw body). */
+export const jobRoutes: readonly JobRoute[] = [
+  {
+    method: 'post',
+    path: '/jobs/memory-sync',
+    summary: 'QStash delivery of a memory-sync job: embeds chat messages and writes them as memories',
+    tag: 'jobs',
+    rule: 'jobs.memorySync',
+    body: MemorySyncPayload,
+    handler: (services) => services.memorySync.handler,
   },
 ]

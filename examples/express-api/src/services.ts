@@ -8,8 +8,12 @@ import { createClient } from '@supabase/supabase-js'
 import {
   createRateLimiter,
   createTripSage,
+  type Embedder,
+  type KvStore,
+  localEmbedder,
   memoryKv,
   type RateLimiter,
+  type RedisLike,
   supabaseStorage,
   type TripSage,
   type TripSageDatabase,
@@ -17,7 +21,16 @@ import {
 } from '@tripsage/core'
 import { openEmbeddedDatabase } from '@tripsage/core/embedded'
 import { type FileSystemStorage, fileSystemStorage } from '@tripsage/core/storage/fs'
+import {
+  createEmbeddedQueue,
+  createMemorySyncHandler,
+  type EmbeddedQueue,
+  type JobHandler,
+  type JobPublisher,
+  type ReceiverOption,
+} from '@tripsage/jobs'
 import { createTestUser } from '@tripsage/testing'
+import { Client as QstashClient } from '@upstash/qstash'
 import { Redis } from '@upstash/redis'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
@@ -39,7 +52,21 @@ export interface Services {
   readonly storageBaseUrl: string | null
   /** Embedded mode only: creates a user and returns a dev token for it (there is no Supabase Auth). */
   readonly createDevUser: ((email?: string) => Promise<{ id: string; token: string }>) | null
+  /** The memory-sync job: its route handler, where it is reached, and what publishes to it. */
+  readonly memorySync: MemorySyncJob
   close(): Promise<void>
+}
+
+/** The memory-sync job as wired in this API. */
+export interface MemorySyncJob {
+  /** `createMemorySyncHandler(...)`, mounted at `POST /jobs/memory-sync` through `@tripsage/jobs/express`. */
+  readonly handler: JobHandler
+  /** The job route's public URL: the `sub` of every delivery's signature, and the relay's destination. */
+  readonly url: string
+  /** Publishes jobs: the in-process queue, or QStash. */
+  readonly publisher: JobPublisher
+  /** The in-process queue when jobs run embedded (it calls `handler` directly); null with QStash. */
+  readonly queue: EmbeddedQueue | null
 }
 
 /** Configuration, normally from the environment (see the README). */
@@ -59,6 +86,12 @@ export interface ServicesConfig {
   /** Real mode: rate limits on Upstash instead of memory. */
   upstashUrl?: string
   upstashToken?: string
+  /** Real jobs, all three: QStash publishes to `{publicUrl}/jobs/memory-sync` and signs deliveries. */
+  qstashToken?: string
+  qstashCurrentSigningKey?: string
+  qstashNextSigningKey?: string
+  /** The embedder of memories (default: `localEmbedder()`, offline and lexical — not semantic). */
+  embedder?: Embedder
   /** Overrides of the rate-limit rules (tests use tiny limits). */
   rules?: Record<string, { limit: number; window: `${number} s` }>
 }
@@ -76,6 +109,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, port: number): ServicesCon
     ...(env.SUPABASE_SERVICE_ROLE_KEY ? { supabaseServiceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY } : {}),
     ...(env.UPSTASH_REDIS_REST_URL ? { upstashUrl: env.UPSTASH_REDIS_REST_URL } : {}),
     ...(env.UPSTASH_REDIS_REST_TOKEN ? { upstashToken: env.UPSTASH_REDIS_REST_TOKEN } : {}),
+    ...(env.QSTASH_TOKEN ? { qstashToken: env.QSTASH_TOKEN } : {}),
+    ...(env.QSTASH_CURRENT_SIGNING_KEY ? { qstashCurrentSigningKey: env.QSTASH_CURRENT_SIGNING_KEY } : {}),
+    ...(env.QSTASH_NEXT_SIGNING_KEY ? { qstashNextSigningKey: env.QSTASH_NEXT_SIGNING_KEY } : {}),
   }
 }
 
@@ -92,26 +128,59 @@ function bearer(authorization: string | undefined): string | null {
   return match?.[1] ?? null
 }
 
-function limiterFor(config: ServicesConfig): RateLimiter<string> {
+function limiterFor(config: ServicesConfig, redis: Redis | null): RateLimiter<string> {
   const rules = { ...apiRateLimitRules, ...config.rules }
-  if (config.upstashUrl && config.upstashToken) {
-    return createRateLimiter({ redis: new Redis({ url: config.upstashUrl, token: config.upstashToken }), rules })
+  return redis ? createRateLimiter({ redis, rules }) : createRateLimiter({ kv: memoryKv(), rules })
+}
+
+/**
+ * The memory-sync job: QStash when its token and both signing keys are set, else the in-process
+ * queue, which signs every delivery with real HS256 keys and hands it to the same handler.
+ */
+function memorySyncFor(
+  config: ServicesConfig,
+  tripsage: TripSage,
+  embedder: Embedder,
+  kv: RedisLike | KvStore,
+): MemorySyncJob {
+  const url = `${config.publicUrl}/jobs/memory-sync`
+  if (config.qstashToken && config.qstashCurrentSigningKey && config.qstashNextSigningKey) {
+    const receiver: ReceiverOption = {
+      currentSigningKey: config.qstashCurrentSigningKey,
+      nextSigningKey: config.qstashNextSigningKey,
+    }
+    return {
+      handler: createMemorySyncHandler({ tripsage, embedder, kv, receiver, url }),
+      url,
+      publisher: new QstashClient({ token: config.qstashToken }),
+      queue: null,
+    }
   }
-  return createRateLimiter({ kv: memoryKv(), rules })
+  const queue = createEmbeddedQueue()
+  const handler = createMemorySyncHandler({ tripsage, embedder, kv, receiver: queue.signingKeys, url })
+  queue.route(url, handler)
+  return { handler, url, publisher: queue, queue }
 }
 
 /** Opens the database and wires the SDK for `config`. */
 export async function createServices(config: ServicesConfig): Promise<Services> {
-  const limiter = limiterFor(config)
+  const redis =
+    config.upstashUrl && config.upstashToken ? new Redis({ url: config.upstashUrl, token: config.upstashToken }) : null
+  const limiter = limiterFor(config, redis)
+  const embedder = config.embedder ?? localEmbedder()
+  // The job route's idempotency store: shared Redis when configured (every instance must see it).
+  const jobKv: RedisLike | KvStore = redis ?? memoryKv()
   if (config.databaseUrl && config.supabaseUrl && config.supabaseServiceRoleKey) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl })
     const db = new Kysely<TripSageDatabase>({ dialect: new PostgresDialect({ pool }) })
     const supabase = createClient(config.supabaseUrl, config.supabaseServiceRoleKey, {
       auth: { persistSession: false, autoRefreshToken: false },
     })
+    const tripsage = createTripSage({ db, storage: supabaseStorage(supabase), embedder })
+    const memorySync = memorySyncFor(config, tripsage, embedder, jobKv)
     return {
       mode: 'supabase',
-      tripsage: createTripSage({ db, storage: supabaseStorage(supabase) }),
+      tripsage,
       limiter,
       // getClaims verifies the JWT (signature and expiry) against the project's keys.
       authenticate: async (authorization) => {
@@ -123,7 +192,11 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       fileStorage: null,
       storageBaseUrl: null,
       createDevUser: null,
-      close: () => db.destroy(),
+      memorySync,
+      close: async () => {
+        memorySync.queue?.close()
+        await db.destroy()
+      },
     }
   }
 
@@ -134,9 +207,11 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     signingSecret: config.signingSecret,
     baseUrl: storageBaseUrl,
   })
+  const tripsage = createTripSage({ db, storage, embedder })
+  const memorySync = memorySyncFor(config, tripsage, embedder, jobKv)
   return {
     mode: 'embedded',
-    tripsage: createTripSage({ db, storage }),
+    tripsage,
     limiter,
     authenticate: async (authorization) => {
       const token = bearer(authorization)
@@ -153,6 +228,10 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       const user = await createTestUser(db, email ? { email } : {})
       return { id: user.id, token: devToken(user.claims) }
     },
-    close,
+    memorySync,
+    close: async () => {
+      memorySync.queue?.close()
+      await close()
+    },
   }
 }

@@ -3,13 +3,14 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createRateLimiter, memoryKv } from '@tripsage/core'
+import { createRateLimiter, memoryKv, type UserClaims } from '@tripsage/core'
+import { signQstashRequest } from '@tripsage/jobs'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../src/app.js'
 import { openApiPath } from '../src/openapi.js'
 import { apiRateLimitRules } from '../src/rate-limits.js'
-import { routes } from '../src/routes.js'
+import { jobRoutes, routes } from '../src/routes.js'
 import { createServices, type Services } from '../src/services.js'
 
 // The API over real HTTP: a node:http server on a free port, in embedded mode.
@@ -43,6 +44,9 @@ const devUser = async (email: string) => {
   const res = await api().post('/dev/users').send({ email }).expect(201)
   return res.body as { id: string; token: string }
 }
+
+/** The claims inside an embedded-mode dev token. */
+const claimsOf = (token: string): UserClaims => JSON.parse(Buffer.from(token, 'base64url').toString('utf8'))
 
 const lisbon = { name: 'Lisbon in spring', destination: 'Lisbon', startDate: '2027-04-10', endDate: '2027-04-17' }
 
@@ -80,6 +84,21 @@ describe('OpenAPI', () => {
       expect(op['x-rate-limit-rule']).toBe(route.rule)
       expect(op.responses['429']).toBeDefined()
     }
+    for (const route of jobRoutes) {
+      const op = doc.paths[openApiPath(route.path)]?.[route.method]
+      expect(op, `${route.method} ${route.path}`).toBeDefined()
+      expect(op['x-rate-limit-rule']).toBe(route.rule)
+      expect(op.security).toEqual([{ qstash: [] }])
+      expect(op.responses['401']).toBeDefined()
+    }
+    const memorySearch = doc.paths['/memories/search'].post.requestBody.content['application/json'].schema
+    expect(Object.keys(memorySearch.properties)).toEqual(expect.arrayContaining(['query', 'limit', 'types']))
+    const hybrid = doc.paths['/memories/hybrid-search'].post.requestBody.content['application/json'].schema
+    expect(hybrid.required).toContain('query')
+    const addMemory = doc.paths['/memories'].post.requestBody.content['application/json'].schema
+    expect(addMemory.required).toContain('content')
+    const job = doc.paths['/jobs/memory-sync'].post.requestBody.content['application/json'].schema
+    expect(job.required).toEqual(expect.arrayContaining(['userId', 'sessionId', 'messages']))
     const createTrip = doc.paths['/trips'].post.requestBody.content['application/json'].schema
     expect(createTrip.required).toEqual(expect.arrayContaining(['name', 'destination', 'startDate', 'endDate']))
     expect(createTrip.additionalProperties).toBe(false)
@@ -88,7 +107,7 @@ describe('OpenAPI', () => {
   })
 
   it('every route names a rule the limiter knows', () => {
-    for (const route of routes) expect(Object.keys(services.limiter.rules)).toContain(route.rule)
+    for (const route of [...routes, ...jobRoutes]) expect(Object.keys(services.limiter.rules)).toContain(route.rule)
     expect(Object.keys(services.limiter.rules)).toContain('storage.serve')
   })
 })
@@ -197,6 +216,113 @@ describe('chat and attachments over HTTP', () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true)
     // A tampered signature is refused.
     expect((await fetch(url.replace(/token=([^&])/, 'token=x$1'))).status).toBeGreaterThanOrEqual(400)
+  })
+})
+
+describe('memory over HTTP', () => {
+  it('add, semantic and hybrid search; memories are owner-only under RLS', async () => {
+    const heidi = await devUser('heidi@example.com')
+    const ivan = await devUser('ivan@example.com')
+    const added = await api()
+      .post('/memories')
+      .set(auth(heidi.token))
+      .send({ content: 'I prefer aisle seats on long flights', type: 'user_preference' })
+      .expect(201)
+    expect(added.body).toMatchObject({ content: 'I prefer aisle seats on long flights', type: 'user_preference' })
+    await api()
+      .post('/memories')
+      .set(auth(heidi.token))
+      .send({ content: 'Hotel booking reference QX7Z9 in Alfama', type: 'trip_history' })
+      .expect(201)
+
+    const semantic = await api()
+      .post('/memories/search')
+      .set(auth(heidi.token))
+      .send({ query: 'which seats do I prefer on flights', limit: 1 })
+      .expect(200)
+    expect(semantic.body.items.map((m: { content: string }) => m.content)).toEqual([
+      'I prefer aisle seats on long flights',
+    ])
+    const hybrid = await api()
+      .post('/memories/hybrid-search')
+      .set(auth(heidi.token))
+      .send({ query: 'QX7Z9', limit: 1 })
+      .expect(200)
+    expect(hybrid.body.items[0]).toMatchObject({ content: 'Hotel booking reference QX7Z9 in Alfama' })
+    expect(hybrid.body.items[0].textRank).toBe(1)
+
+    // Another user searching the same words finds nothing: RLS, not a filter in the route.
+    for (const path of ['/memories/search', '/memories/hybrid-search']) {
+      const theirs = await api().post(path).set(auth(ivan.token)).send({ query: 'aisle seats QX7Z9' }).expect(200)
+      expect(theirs.body.items).toEqual([])
+    }
+    // The SDK's schemas decide what is valid: a strict object, no echo of the value.
+    const bad = await api()
+      .post('/memories/search')
+      .set(auth(heidi.token))
+      .send({ query: 'x', userId: 'SECRET-USER' })
+      .expect(400)
+    expect(JSON.stringify(bad.body)).not.toContain('SECRET-USER')
+    await api().post('/memories/search').send({ query: 'aisle' }).expect(401)
+  })
+
+  it('chat messages reach memory through the outbox and the signed memory-sync job', async () => {
+    const judy = await devUser('judy@example.com')
+    const session = (await api().post('/chat/sessions').set(auth(judy.token)).send({}).expect(201)).body
+    await api()
+      .post(`/chat/sessions/${session.id}/messages`)
+      .set(auth(judy.token))
+      .send([{ role: 'user', content: 'I prefer window seats and we never fly overnight.' }])
+      .expect(201)
+    await services.memorySync.queue?.drain()
+    expect(services.memorySync.queue?.deliveries.at(-1)?.status).toBe(200)
+    const recalled = await api()
+      .post('/memories/search')
+      .set(auth(judy.token))
+      .send({ query: 'window seats', types: ['user_preference'] })
+      .expect(200)
+    expect(recalled.body.items.map((m: { content: string }) => m.content)).toContain(
+      'I prefer window seats and we never fly overnight.',
+    )
+  })
+
+  it('the job route refuses an unsigned delivery (401) and runs a signed one', async () => {
+    const kim = await devUser('kim@example.com')
+    const session = (await api().post('/chat/sessions').set(auth(kim.token)).send({}).expect(201)).body
+    // Messages appended straight through the SDK (no outbox), so only our delivery syncs them.
+    const [message] = await services.tripsage
+      .forUser(claimsOf(kim.token))
+      .chat.messages.append(session.id, [{ role: 'user', content: 'I prefer vegetarian restaurants.' }])
+    const body = JSON.stringify({
+      userId: kim.id,
+      sessionId: session.id,
+      messages: [{ id: message!.id, role: 'user', content: message!.content, createdAt: message!.createdAt }],
+    })
+    const send = () => api().post('/jobs/memory-sync').set('content-type', 'application/json')
+
+    expect((await send().send(body).expect(401)).body.error).toBeDefined()
+    const forged = await signQstashRequest({ signingKey: 'not-the-key', url: services.memorySync.url, body })
+    await send().set('upstash-signature', forged).send(body).expect(401)
+    const wrongUrl = await signQstashRequest({
+      signingKey: services.memorySync.queue!.signingKeys.currentSigningKey,
+      url: `${base}/elsewhere`,
+      body,
+    })
+    await send().set('upstash-signature', wrongUrl).send(body).expect(401)
+    expect(await services.tripsage.forUser(claimsOf(kim.token)).memory.list({})).toMatchObject({ items: [] })
+
+    const signature = await signQstashRequest({
+      signingKey: services.memorySync.queue!.signingKeys.currentSigningKey,
+      url: services.memorySync.url,
+      body,
+    })
+    await send().set('upstash-signature', signature).set('upstash-message-id', 'msg-kim-1').send(body).expect(200)
+    const found = await api()
+      .post('/memories/hybrid-search')
+      .set(auth(kim.token))
+      .send({ query: 'vegetarian restaurants' })
+      .expect(200)
+    expect(found.body.items.map((m: { content: string }) => m.content)).toContain('I prefer vegetarian restaurants.')
   })
 })
 

@@ -1,13 +1,15 @@
 'use client'
 
 /**
- * One page over the route handlers: the user's trips, a chat on the selected trip, and its
- * attachments (upload through a signed URL, download through another).
+ * One page over the route handlers: the user's trips, a chat on the selected trip with the
+ * memories recalled for each message, a memory search, and the trip's attachments (upload
+ * through a signed URL, download through another).
  */
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
 
 type Trip = { id: string; name: string; destination: string; startDate: string; endDate: string }
 type Message = { id: string; role: string; content: string }
+type Recalled = { id: string; content: string; type: string | null }
 type Attachment = { id: string; originalFilename: string; size: number; uploadStatus: string }
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
@@ -27,6 +29,8 @@ export default function Home() {
   const [trip, setTrip] = useState<Trip | null>(null)
   const [sessionId, setSessionId] = useState<string | null>(null)
   const [messages, setMessages] = useState<Message[]>([])
+  const [recalled, setRecalled] = useState<Recalled[] | null>(null)
+  const [found, setFound] = useState<Recalled[] | null>(null)
   const [attachments, setAttachments] = useState<Attachment[]>([])
   const [error, setError] = useState<string | null>(null)
 
@@ -84,6 +88,7 @@ export default function Home() {
       })
       setSessionId(session.id)
       setMessages([])
+      setRecalled(null)
       setAttachments((await call<{ items: Attachment[] }>(`/api/attachments?tripId=${selected.id}`)).items)
     })
 
@@ -92,9 +97,22 @@ export default function Home() {
     const input = event.currentTarget.elements.namedItem('content') as HTMLInputElement
     const content = input.value
     guard(async () => {
-      await call(`/api/chat/sessions/${sessionId}/messages`, { method: 'POST', body: JSON.stringify({ content }) })
+      const sent = await call<{ recalled: Recalled[] }>(`/api/chat/sessions/${sessionId}/messages`, {
+        method: 'POST',
+        body: JSON.stringify({ content }),
+      })
       input.value = ''
+      setRecalled(sent.recalled)
       setMessages((await call<{ items: Message[] }>(`/api/chat/sessions/${sessionId}/messages`)).items)
+    })()
+  }
+
+  const searchMemories = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    const form = new FormData(event.currentTarget)
+    guard(async () => {
+      const query = new URLSearchParams({ q: String(form.get('q')), mode: String(form.get('mode')) })
+      setFound((await call<{ items: Recalled[] }>(`/api/memory/search?${query}`)).items)
     })()
   }
 
@@ -181,6 +199,38 @@ export default function Home() {
                 <input name="content" placeholder="Ask about the trip" required style={{ flex: 1 }} />
                 <button type="submit">Send</button>
               </form>
+              {recalled && (
+                <aside aria-label="Recalled memories" style={{ background: '#f6f6f0', padding: 8, marginTop: 8 }}>
+                  <b>Recalled for your last message</b>
+                  <ul data-testid="recalled">
+                    {recalled.length === 0 && <li>nothing yet</li>}
+                    {recalled.map((m) => (
+                      <li key={m.id}>
+                        {m.content} <small>({m.type ?? 'this chat'})</small>
+                      </li>
+                    ))}
+                  </ul>
+                </aside>
+              )}
+              <h3>Search your memories</h3>
+              <form onSubmit={searchMemories} style={{ display: 'flex', gap: 8 }}>
+                <input name="q" placeholder="Search memories" required style={{ flex: 1 }} />
+                <select name="mode" defaultValue="hybrid" aria-label="Search mode">
+                  <option value="hybrid">hybrid</option>
+                  <option value="semantic">semantic</option>
+                </select>
+                <button type="submit">Search</button>
+              </form>
+              {found && (
+                <ul data-testid="memory-results">
+                  {found.length === 0 && <li>no memories found</li>}
+                  {found.map((m) => (
+                    <li key={m.id}>
+                      {m.content} <small>({m.type ?? 'this chat'})</small>
+                    </li>
+                  ))}
+                </ul>
+              )}
               <h3>Attachments</h3>
               <ul data-testid="attachments">
                 {attachments.map((a) => (

@@ -9,8 +9,9 @@ import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 
 // The Next.js example end to end: `next build` once, `next start` on a free port (embedded mode,
-// fresh data dirs), then Debian's Chromium drives the page through sign-in, a trip, a chat message
-// and an attachment upload, and takes a screenshot.
+// fresh data dirs), then Debian's Chromium drives the page through sign-in, a trip, chat messages
+// (a preference, then a question that recalls it), a memory search and an attachment upload, and
+// takes a screenshot.
 const run = promisify(execFile)
 const app = fileURLToPath(new URL('..', import.meta.url))
 const screenshot = fileURLToPath(new URL('../../../.vitest/next-app.png', import.meta.url))
@@ -97,7 +98,7 @@ afterAll(async () => {
   if (data) await rm(data, { recursive: true, force: true })
 })
 
-it('signs in, creates a trip, chats and uploads an attachment in Chromium', async () => {
+it('signs in, creates a trip, chats with recalled memories and uploads an attachment in Chromium', async () => {
   const started = performance.now()
   const page = await browser!.newPage({ viewport: { width: 1000, height: 800 } })
   const problems: string[] = []
@@ -118,6 +119,23 @@ it('signs in, creates a trip, chats and uploads an attachment in Chromium', asyn
   await page.getByPlaceholder('Ask about the trip').fill('Find a quiet hotel in Alfama')
   await page.getByRole('button', { name: 'Send' }).click()
   await expect.poll(() => page.getByTestId('chat').textContent()).toContain('user: Find a quiet hotel in Alfama')
+
+  // Memory: a stated preference is synced (outbox → signed job → handler) and recalled on a later turn.
+  await page.getByPlaceholder('Ask about the trip').fill('I prefer aisle seats on long flights')
+  await page.getByRole('button', { name: 'Send' }).click()
+  await expect.poll(() => page.getByTestId('chat').textContent()).toContain('user: I prefer aisle seats')
+  await page.getByPlaceholder('Ask about the trip').fill('Which seats do I prefer on the flight?')
+  await page.getByRole('button', { name: 'Send' }).click()
+  await expect.poll(() => page.getByTestId('recalled').textContent()).toContain('I prefer aisle seats on long flights')
+  await expect.poll(() => page.getByTestId('chat').textContent()).toContain('From what you told me before')
+  await page.getByPlaceholder('Search memories').fill('aisle seats')
+  await page.getByRole('button', { name: 'Search' }).click()
+  await expect
+    .poll(() => page.getByTestId('memory-results').textContent())
+    .toContain('I prefer aisle seats on long flights (user_preference)')
+  // The job route refuses a delivery without a valid signature.
+  const unsigned = await fetch(`${base}/api/jobs/memory-sync`, { method: 'POST', body: '{}' })
+  expect(unsigned.status).toBe(401)
 
   const file = join(data, 'itinerary.txt')
   await mkdir(data, { recursive: true })

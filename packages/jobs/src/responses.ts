@@ -8,7 +8,13 @@ export const NON_RETRYABLE_STATUS = 489
 
 /** The JSON body of every error response of a job handler. */
 export interface JobErrorBody {
-  error: { code: TripSageErrorCode; message: string }
+  /** What went wrong. */
+  error: {
+    /** The stable code to branch on. */
+    code: TripSageErrorCode
+    /** A sentence without payload data or secrets. */
+    message: string
+  }
 }
 
 /**

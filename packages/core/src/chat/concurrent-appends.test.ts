@@ -25,6 +25,9 @@ const needed = ['foundation', 'trips', 'chat', 'realtime', 'chat_lifecycle', 're
 beforeAll(async () => {
   server = await startPostgresServer()
   pool = new pg.Pool({ connectionString: server.url, max: 8 })
+  // An idle client whose backend is terminated (server shutdown) emits 'error' on the pool; without
+  // a listener node-postgres crashes the process (reliability.md §6).
+  pool.on('error', () => undefined)
   db = new Kysely<TripSageDatabase>({ dialect: new PostgresDialect({ pool }) })
   await applyPlatform(db)
   const migrations = bundledMigrations()

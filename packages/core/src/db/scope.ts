@@ -22,8 +22,11 @@ import type { TripSageDatabase } from './schema.js'
  * (`supabase.auth.getClaims()`), or minted by `@tripsage/testing`. Only `sub` is required.
  */
 export const UserClaims = z.looseObject({
+  /** The user id (`auth.users.id`), a UUID. */
   sub: z.uuid({ error: 'claims.sub must be the user id (a UUID)' }),
+  /** Supabase's role claim; only `authenticated` is accepted for a user scope. */
   role: z.literal('authenticated', { error: 'claims.role must be "authenticated" for a user scope' }).optional(),
+  /** The user's email, when the token carries it. */
   email: z.string().optional(),
 })
 
@@ -61,7 +64,7 @@ export interface ScopeRunOptions {
   settings?: Readonly<Record<string, string>>
 }
 
-/** How scopes talk to the database; see {@link createUserScope}. */
+/** How scopes talk to the database; see `createUserScope`. */
 export interface ScopeOptions {
   /**
    * Send the statement that enters the scope without waiting for its answer, in the same round

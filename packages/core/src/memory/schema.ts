@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { EMBEDDING_DIMENSIONS } from '../embeddings/embedder.js'
+import { JsonObject, type JsonObject as JsonObjectType } from '../json-value.js'
 import { PageLimit } from '../pagination.js'
 
 /** Longest memory content, in characters (Unicode code points, as Postgres `char_length` counts). */
@@ -58,10 +59,13 @@ export const Embedding = z.array(z.unknown()).transform((vector, ctx): number[] 
 /** The id of the model that produced an embedding (`embedding_model`), 1–200 characters. */
 export const EmbeddingModelId = z.string().min(1).max(200)
 
-/** Free-form JSON metadata; searches filter it by containment (`@>`). */
-export const MemoryMetadata = z.record(z.string(), z.json())
+/**
+ * Free-form JSON metadata; searches filter it by containment (`@>`). The shared `JsonObject`
+ * schema: every key is kept (`__proto__` included) and what `jsonb` refuses is refused here.
+ */
+export const MemoryMetadata = JsonObject
 /** Free-form JSON metadata of a memory. */
-export type MemoryMetadata = z.infer<typeof MemoryMetadata>
+export type MemoryMetadata = JsonObjectType
 
 const Importance = z.number().min(0).max(1)
 const Timestamp = z.iso.datetime({ offset: true })
@@ -88,10 +92,13 @@ const noTypeForSessionError = {
  */
 export const AddMemoryInput = z
   .strictObject({
+    /** The text to remember (1–8192 characters, NFC-normalised and trimmed). */
     content: MemoryContent,
     /** Long-term memories only; default `user_preference`. */
     type: MemoryType.optional(),
+    /** Makes it a session memory of this chat session (deleted with the session). */
     sessionId: z.uuid().optional(),
+    /** Free-form JSON; searches filter it by containment. */
     metadata: MemoryMetadata.optional(),
     /** 0–1, default 0.5. */
     importance: Importance.optional(),
@@ -99,7 +106,9 @@ export const AddMemoryInput = z
     expiresAt: Timestamp.optional(),
     /** The chat message it came from. For session memories it is unique per user (redelivery-safe). */
     sourceMessageId: z.uuid().optional(),
+    /** A precomputed 1536-dim vector; skips the embedder. */
     embedding: Embedding.optional(),
+    /** The model of `embedding` (default: the embedder's model id). */
     embeddingModel: EmbeddingModelId.optional(),
   })
   .refine(noTypeForSession, noTypeForSessionError)
@@ -119,18 +128,23 @@ export type AddManyMemoriesInput = z.input<typeof AddManyMemoriesInput>
 export const MemoryId = z.uuid()
 
 /** Picks the table of a by-id call: session memories need their `sessionId`. */
-export const MemorySelector = z.strictObject({ sessionId: z.uuid().optional() })
+export const MemorySelector = z.strictObject({
+  /** The chat session of a session memory; omit for long-term memories. */
+  sessionId: z.uuid().optional(),
+})
 /** Which table a by-id call targets. */
 export type MemorySelector = z.input<typeof MemorySelector>
 
 /** Input of `memory.update`: at least one field. Changing `content` re-embeds it. */
 export const UpdateMemoryInput = z
   .strictObject({
+    /** New text; the memory is re-embedded. */
     content: MemoryContent.optional(),
     /** Long-term memories only. */
     type: MemoryType.optional(),
     /** Replaces the metadata. */
     metadata: MemoryMetadata.optional(),
+    /** 0–1. */
     importance: Importance.optional(),
     /** `null` clears the expiry. */
     expiresAt: Timestamp.nullable().optional(),
@@ -175,6 +189,7 @@ const searchFilters = {
  */
 export const SearchMemoriesInput = z
   .strictObject({
+    /** The text to search by meaning (embedded by the configured embedder). */
     query: MemoryContent.optional(),
     ...searchFilters,
     /** Drop hits whose cosine similarity is below this, in [−1, 1]. */
@@ -197,11 +212,17 @@ export type SearchMemoriesInput = z.input<typeof SearchMemoriesInput>
  */
 export const HybridSearchMemoriesInput = z
   .strictObject({
+    /** The text: words for the full-text arm and, unless `embedding` is given, the vector arm. */
     query: MemoryContent,
     ...searchFilters,
     /** Weights of the two ranked lists in the fusion; default 1 each. */
     weights: z
-      .strictObject({ vector: z.number().min(0).max(100).default(1), text: z.number().min(0).max(100).default(1) })
+      .strictObject({
+        /** Weight of the vector (semantic) list. */
+        vector: z.number().min(0).max(100).default(1),
+        /** Weight of the full-text list. */
+        text: z.number().min(0).max(100).default(1),
+      })
       .refine((w) => w.vector + w.text > 0, { error: 'at least one weight must be positive' })
       .optional(),
     /** The RRF constant k in Σ weight / (k + rank); default 60. Larger k flattens the rank curve. */
@@ -217,12 +238,17 @@ export type HybridSearchMemoriesInput = z.input<typeof HybridSearchMemoriesInput
 /** Input of `memory.list`: newest first, keyset-paginated. */
 export const ListMemoriesInput = z
   .strictObject({
+    /** Long-term memories only: restrict to these types. */
     types: Types.optional(),
+    /** List this chat session's memories instead of the long-term ones. */
     sessionId: z.uuid().optional(),
+    /** JSON containment filter on metadata. */
     metadata: MemoryMetadata.optional(),
     /** Include memories past their `expiresAt`; default false. */
     includeExpired: z.boolean().default(false),
+    /** Page size, 1–100; default 20. */
     limit: PageLimit,
+    /** `nextCursor` of the previous page. */
     cursor: z.string().min(1).optional(),
   })
   .refine(noTypeForSession, noTypeForSessionError)
@@ -231,13 +257,19 @@ export type ListMemoriesInput = z.input<typeof ListMemoriesInput>
 
 /** Input of `memory.forgetAll`: every long-term memory (of `types`), or every memory of one session. */
 export const ForgetAllMemoriesInput = z
-  .strictObject({ types: Types.optional(), sessionId: z.uuid().optional() })
+  .strictObject({
+    /** Long-term memories only: forget only these types. */
+    types: Types.optional(),
+    /** Forget this chat session's memories instead of the long-term ones. */
+    sessionId: z.uuid().optional(),
+  })
   .refine(noTypeForSession, noTypeForSessionError)
 /** Input of `memory.forgetAll`. */
 export type ForgetAllMemoriesInput = z.input<typeof ForgetAllMemoriesInput>
 
 /** Input of `service.memory.purgeExpired`: at most `limit` rows per table per call (default 10 000). */
 export const PurgeExpiredMemoriesInput = z.strictObject({
+  /** Most rows deleted per table in one call. */
   limit: z.number().int().min(1).max(100_000).default(10_000),
 })
 /** Input of `service.memory.purgeExpired`. */
@@ -245,22 +277,31 @@ export type PurgeExpiredMemoriesInput = z.input<typeof PurgeExpiredMemoriesInput
 
 /** A stored memory (long-term or session). The embedding itself is not returned. */
 export interface Memory {
+  /** The memory id (UUID). */
   readonly id: string
+  /** The owner. */
   readonly userId: string
   /** The chat session of a session memory; null for a long-term memory. */
   readonly sessionId: string | null
   /** The kind of a long-term memory; null for a session memory. */
   readonly type: MemoryType | null
+  /** The remembered text. */
   readonly content: string
   /** sha256 hex of the whitespace-normalised content: the dedup key. */
   readonly contentHash: string
   /** The model that produced the stored embedding. */
   readonly embeddingModel: string
+  /** Free-form JSON metadata. */
   readonly metadata: MemoryMetadata
+  /** 0–1 (default 0.5). */
   readonly importance: number
+  /** The chat message it came from, if any. */
   readonly sourceMessageId: string | null
+  /** When recall starts ignoring it (ISO), or null. */
   readonly expiresAt: string | null
+  /** ISO timestamp. */
   readonly createdAt: string
+  /** ISO timestamp. */
   readonly updatedAt: string
 }
 
@@ -282,6 +323,8 @@ export interface MemoryHybridHit extends MemorySearchHit {
 
 /** What `purgeExpired` deleted. */
 export interface PurgeExpiredMemoriesResult {
+  /** Long-term memories deleted. */
   readonly memories: number
+  /** Session memories deleted. */
   readonly sessionMemories: number
 }

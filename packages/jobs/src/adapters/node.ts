@@ -3,12 +3,16 @@
  *
  * @packageDocumentation
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { JobHandler } from '../handler.js'
-import { sendWebResponse, toWebRequest } from './node-http.js'
+import { type NodeRequestLike, type NodeResponseLike, sendWebResponse, toWebRequest } from './node-http.js'
 
-/** A `(req, res)` listener for `http.createServer`. */
-export type NodeJobListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>
+export type { NodeRequestLike, NodeResponseLike }
+
+/**
+ * A `(req, res)` listener for `http.createServer`. Typed by the slices of `IncomingMessage` and
+ * `ServerResponse` it uses, so the package's types need no `@types/node`.
+ */
+export type NodeJobListener = (req: NodeRequestLike, res: NodeResponseLike) => Promise<void>
 
 /**
  * Adapts a job handler (`Request → Response`) to Node's `http` module. The body is streamed to

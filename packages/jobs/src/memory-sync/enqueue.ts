@@ -9,14 +9,21 @@ import { DEFAULT_MEMORY_SYNC_MAX_BYTES, splitMemorySyncMessages, truncateContent
 export const EnqueueMemorySyncInput = z.strictObject({
   /** The memory-sync route's public URL. */
   url: z.url(),
+  /** The user the memories are for. */
   userId: z.uuid(),
+  /** The chat session the messages belong to. */
   sessionId: z.uuid(),
+  /** The conversation, oldest first (up to 10 000 messages). */
   messages: z
     .array(
       z.object({
+        /** The chat message id. */
         id: z.uuid(),
+        /** System and tool messages are left out. */
         role: z.enum(['user', 'assistant', 'system', 'tool']),
+        /** Cut to 8192 characters; empty messages are left out. */
         content: z.string(),
+        /** When the message was written (ISO 8601). */
         createdAt: z.iso.datetime({ offset: true }),
       }),
     )

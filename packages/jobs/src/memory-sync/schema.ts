@@ -14,6 +14,7 @@ const codePoints = (s: string) => {
 export const MemorySyncMessage = z.strictObject({
   /** The chat message id; becomes the session memory's `sourceMessageId` (the dedup key). */
   id: z.uuid(),
+  /** Who wrote it; only `user` and `assistant` messages become memories. */
   role: z.enum(['user', 'assistant', 'system', 'tool']),
   /** At most 8192 characters (the memory content limit); the enqueue helpers cut longer messages. */
   content: z
@@ -22,6 +23,7 @@ export const MemorySyncMessage = z.strictObject({
     .refine((s) => codePoints(s) <= MAX_MEMORY_CONTENT_LENGTH, {
       error: `content must be at most ${MAX_MEMORY_CONTENT_LENGTH} characters`,
     }),
+  /** When the message was written (ISO 8601). */
   createdAt: z.iso.datetime({ offset: true }),
 })
 /** One chat message in a memory-sync job. */
@@ -32,8 +34,11 @@ export type MemorySyncMessage = z.infer<typeof MemorySyncMessage>
  * unique within a payload.
  */
 export const MemorySyncPayload = z.strictObject({
+  /** The user the memories are for; must own the session. */
   userId: z.uuid(),
+  /** The chat session the messages belong to. */
   sessionId: z.uuid(),
+  /** Up to 50 messages, unique by id. */
   messages: z
     .array(MemorySyncMessage)
     .max(MAX_MEMORY_SYNC_MESSAGES)
