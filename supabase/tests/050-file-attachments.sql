@@ -153,9 +153,9 @@ select throws_ok($$insert into public.file_attachments (user_id, filename, origi
 -- update (owner only)
 -- ---------------------------------------------------------------------------------------------
 select tests.authenticate_as('fa_owner');
-select results_eq($$update public.file_attachments set upload_status = 'completed', metadata = '{"pages": 2}'
-  where id = 'fa000000-0000-4000-8000-000000000001' returning upload_status$$, array['completed'],
-  'update: the owner completes their upload');
+select results_eq($$update public.file_attachments set metadata = '{"pages": 2}'
+  where id = 'fa000000-0000-4000-8000-000000000001' returning metadata$$, array['{"pages": 2}'::jsonb],
+  'update: the owner updates their attachment''s metadata');
 
 select tests.authenticate_as('fa_admin');
 select is_empty($$update public.file_attachments set metadata = '{}' where id = 'fa000000-0000-4000-8000-000000000001' returning 1$$,

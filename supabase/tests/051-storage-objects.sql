@@ -1,6 +1,7 @@
 -- Storage: the private `attachments` bucket and the storage.objects policies. An authenticated
 -- user selects, inserts, updates and deletes only objects of that bucket whose first folder is their
--- uid; anon reaches nothing.
+-- uid; anon reaches nothing. A user writes an object only while its attachment row is `uploading`
+-- (052-attachments-verification.sql tests that rule itself).
 begin;
 select plan(23);
 
@@ -9,6 +10,13 @@ select tests.create_supabase_user('st_bob');
 
 -- another bucket, to prove the policies are scoped to `attachments`
 insert into storage.buckets (id, name, public) values ('tests-elsewhere', 'tests-elsewhere', false);
+
+-- the uploads the objects below belong to
+insert into public.file_attachments (user_id, filename, original_filename, file_size, mime_type, file_path)
+select tests.get_supabase_uid(u), f, f, 10, 'application/pdf', tests.get_supabase_uid(u)::text || p
+  from (values ('st_alice', 'visa.pdf', '/trip/visa.pdf'), ('st_alice', 'visa-v2.pdf', '/trip/visa-v2.pdf'),
+               ('st_alice', 'x.pdf', '/x.pdf'), ('st_alice', 'anon.pdf', '/anon.pdf'),
+               ('st_bob', 'notes.txt', '/notes.txt')) v (u, f, p);
 
 -- ---------------------------------------------------------------------------------------------
 -- the bucket
