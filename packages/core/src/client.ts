@@ -18,6 +18,14 @@ export interface TripSageOptions {
   /** Any Kysely instance over the TripSage schema: PGlite (embedded), `pg`, postgres.js… */
   db: Kysely<TripSageDatabase>
   /**
+   * The Kysely instance of the service scope, when `db` logs in as the narrow user-scope role
+   * (`tripsage_user_scope`: it can become only `authenticated`, so SQL inside a user scope cannot
+   * `reset role` or `set role service_role`). It must log in as a role that may become
+   * `service_role` (e.g. `postgres`). Default: `db` for both scopes. See
+   * `docs/security-model.md`.
+   */
+  serviceDb?: Kysely<TripSageDatabase>
+  /**
    * Where attachment bytes live: `supabaseStorage(client)` in production, `fileSystemStorage(…)`
    * (from `@tripsage/core/storage/fs`) embedded. Without it, `me.attachments` can still list and
    * read metadata; anything touching objects throws an `internal` error.
@@ -100,7 +108,7 @@ export interface TripSage {
  */
 export function createTripSage(options: TripSageOptions): TripSage {
   const scopeOptions = { pipeline: options.pipeline === true }
-  const serviceScope = createServiceScope(options.db, scopeOptions)
+  const serviceScope = createServiceScope(options.serviceDb ?? options.db, scopeOptions)
   const service: ServiceClient = {
     ...createServiceRepositories(serviceScope, options),
     scope: serviceScope,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { TripSageOptions } from '../client.js'
 import { toTripSageError } from '../db/database-error.js'
-import type { Scope, ScopedTransaction } from '../db/scope.js'
+import { createServiceScope, type Scope, type ScopedTransaction } from '../db/scope.js'
 import {
   ConflictError,
   ForbiddenError,
@@ -43,6 +43,9 @@ export interface AttachmentsRepository {
    * client uploaded. Either way the object's size must equal the declared size, its Content-Type
    * the declared type, and its leading bytes must match that type — otherwise the row is marked
    * `failed`, the object deleted, and a `validation` error thrown. Idempotent once `completed`.
+   * Only this path can mark an upload completed: the row is finished in a service-scope
+   * transaction of its own (the database refuses it to users), so call it outside
+   * `me.transaction`.
    */
   complete(id: string, bytes?: BlobBody): Promise<Attachment>
   /**
@@ -75,6 +78,10 @@ export interface AttachmentsRepository {
 export function createAttachmentsRepository(scope: Scope, ports: TripSageOptions): AttachmentsRepository {
   const settings = attachmentSettings(ports)
   const tracer = ports.tracer ?? noopTracer
+  // Only the verification path may mark an upload completed (the file_attachments guard refuses
+  // it to users): complete() checks the bytes, then finishes the row as the service, for this
+  // owner's row only.
+  const verifier = createServiceScope(ports.serviceDb ?? ports.db)
   const span = <T>(operation: string, attributes: Record<string, string>, fn: () => Promise<T>) =>
     withSpan(tracer, `tripsage.attachments.${operation}`, attributes, fn)
 
@@ -85,13 +92,14 @@ export function createAttachmentsRepository(scope: Scope, ports: TripSageOptions
     return scope.userId
   }
 
-  async function run<T>(fn: (trx: ScopedTransaction) => Promise<T>): Promise<T> {
+  async function runIn<T>(where: Scope, fn: (trx: ScopedTransaction) => Promise<T>): Promise<T> {
     try {
-      return await scope.run(fn)
+      return await where.run(fn)
     } catch (error) {
       throw toTripSageError(error, 'attachment')
     }
   }
+  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runIn(scope, fn)
 
   function selectVisible(trx: ScopedTransaction, id: string) {
     return trx.selectFrom('file_attachments').select(attachmentColumns).where('id', '=', id).executeTakeFirst()
@@ -242,11 +250,12 @@ export function createAttachmentsRepository(scope: Scope, ports: TripSageOptions
           if (!contentMatchesMimeType(mimeType, head)) await reject(store, row, 'content_mismatch', true)
         }
 
-        const completed = await run((trx) =>
+        const completed = await runIn(verifier, (trx) =>
           trx
             .updateTable('file_attachments')
             .set({ upload_status: 'completed' })
             .where('id', '=', attachmentId)
+            .where('user_id', '=', row.user_id)
             .where('upload_status', '=', 'uploading')
             .returning(attachmentColumns)
             .executeTakeFirst(),
