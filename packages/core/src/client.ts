@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { AttachmentsOptions } from './attachments/schema.js'
 import type { TripSageDatabase } from './db/schema.js'
 import { bindScope, createServiceScope, createUserScope, type Scope, type ScopedTransaction } from './db/scope.js'
+import { guardUserScope, guardUserTransaction } from './db/user-scope-guard.js'
 import type { Embedder } from './embeddings/embedder.js'
 import type { KeysOptions } from './keys/schema.js'
 import {
@@ -54,7 +55,14 @@ export interface TripSageOptions {
 
 /** What a user-scoped transaction callback receives: the same repositories, bound to one transaction. */
 export type UserTransaction = UserRepositories & {
-  /** The Kysely transaction, running as the user (RLS applies): an escape hatch for custom SQL. */
+  /**
+   * The Kysely transaction, running as the user (RLS applies): an escape hatch for custom SQL.
+   * Statements that could change the role or the claims (`set role`, `reset role`,
+   * `set_config('request.jwt.claims', …)`, `set session authorization`, DO blocks, DDL, dynamic
+   * SQL) are refused with `forbidden` before they are sent, and a session found outside the
+   * user's role and claims fails the transaction. Never build its SQL from untrusted text; see
+   * `docs/security-model.md`.
+   */
   readonly db: ScopedTransaction
   /** The scope bound to this transaction. */
   readonly scope: Scope
@@ -122,14 +130,21 @@ export function createTripSage(options: TripSageOptions): TripSage {
     db: options.db,
     forUser(claims) {
       const scope = createUserScope(options.db, claims, scopeOptions)
+      const userId = scope.userId as string
+      // Repositories get the scope itself; the escape hatches (`scope`, `tx.db`, `tx.scope`) the
+      // guarded transaction, which refuses SQL that would leave the user's role and claims.
       return {
         ...createUserRepositories(scope, options),
-        userId: scope.userId as string,
-        scope,
+        userId,
+        scope: guardUserScope(scope),
         transaction: (fn) =>
           scope.run((trx) => {
             const bound = bindScope(scope, trx)
-            return fn({ ...createUserRepositories(bound, options), db: trx, scope: bound })
+            return fn({
+              ...createUserRepositories(bound, options),
+              db: guardUserTransaction(trx, userId),
+              scope: guardUserScope(bound),
+            })
           }),
       }
     },
