@@ -52,7 +52,7 @@ select set_eq($$
     join pg_catalog.pg_namespace n on n.oid = p.pronamespace
    where n.nspname = 'private' and pg_catalog.has_function_privilege('authenticated', p.oid, 'EXECUTE')$$,
   array['is_trip_owner', 'trip_role', 'has_trip_access', 'can_edit_trip', 'can_manage_collaborators',
-        'owns_chat_session', 'can_read_chat_session', 'enqueue_memory_sync'],
+        'owns_chat_session', 'can_read_chat_session', 'attachment_object_writable', 'enqueue_memory_sync'],
   'authenticated can execute exactly the policy helpers and enqueue_memory_sync in private');
 
 select set_eq($$

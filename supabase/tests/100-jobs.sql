@@ -1,7 +1,7 @@
 -- Jobs (migration 20261124005000): the outbox and the failure record are service-only internals,
 -- and enqueue_memory_sync lets a user enqueue only their own messages of their own session.
 begin;
-select plan(22);
+select plan(23);
 
 select tests.rls_enabled('private', 'job_outbox');
 select tests.rls_enabled('private', 'job_failures');
@@ -11,8 +11,8 @@ select table_privs_are('private', 'job_failures', 'authenticated', array[]::text
 select table_privs_are('private', 'job_failures', 'anon', array[]::text[], 'anon has no privilege on job_failures');
 select table_privs_are('private', 'job_outbox', 'service_role', array['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   'service_role reads and writes job_outbox (no TRUNCATE)');
-select is_definer('private', 'enqueue_memory_sync', array['uuid', 'uuid[]', 'integer'], 'enqueue_memory_sync is SECURITY DEFINER');
-select function_privs_are('private', 'put_memory_sync_job', array['uuid', 'uuid', 'jsonb', 'text[]'], 'authenticated', array[]::text[],
+select is_definer('private', 'enqueue_memory_sync', array['uuid', 'uuid[]'], 'enqueue_memory_sync is SECURITY DEFINER');
+select function_privs_are('private', 'put_memory_sync_job', array['uuid', 'uuid', 'uuid[]'], 'authenticated', array[]::text[],
   'authenticated cannot call put_memory_sync_job directly');
 
 select tests.create_supabase_user('jobs_alice');
@@ -40,8 +40,8 @@ select is((select count(*)::int from private.enqueue_memory_sync('00000000-0000-
   '120 messages become 3 jobs');
 select throws_ok($$select private.enqueue_memory_sync('00000000-0000-4000-8000-0000000b0001',
   array['00000000-0000-4000-8000-0000000b0fff'::uuid])$$, '42501', null, 'a user cannot enqueue another user''s session');
-select throws_ok($$select private.enqueue_memory_sync('00000000-0000-4000-8000-0000000a0001',
-  array['00000000-0000-4000-8000-0000000b0fff'::uuid], 100)$$, '22023', null, 'a tiny byte budget is refused');
+select throws_ok($$select private.enqueue_memory_sync('00000000-0000-4000-8000-0000000a0001', null)$$,
+  '22023', null, 'message ids are required');
 select is((select count(*)::int from private.enqueue_memory_sync('00000000-0000-4000-8000-0000000a0001',
   array['00000000-0000-4000-8000-0000000b0fff'::uuid])), 0, 'another session''s message id enqueues nothing');
 select is((select count(*)::int from private.enqueue_memory_sync('00000000-0000-4000-8000-0000000a0001',
@@ -50,10 +50,12 @@ select is((select count(*)::int from private.enqueue_memory_sync('00000000-0000-
 reset role;
 
 select is((select count(*)::int from private.job_outbox), 3, 'the repeat added no outbox row');
-select results_eq($$select jsonb_array_length(payload->'messages') from private.job_outbox order by payload->'messages'->0->>'id'$$,
-  array[50, 50, 20], 'jobs hold 50, 50 and 20 messages in order');
-select is((select count(*)::int from private.job_outbox, jsonb_array_elements(payload->'messages') m where m->>'role' = 'tool'), 0,
-  'tool messages are not enqueued');
+select results_eq($$select jsonb_array_length(payload->'messageIds') from private.job_outbox order by payload->'messageIds'->>0$$,
+  array[50, 50, 20], 'jobs hold 50, 50 and 20 message ids in order');
+select is((select count(*)::int from private.job_outbox, jsonb_array_elements_text(payload->'messageIds') m
+  where m = '00000000-0000-4000-8000-0000000a0fff'), 0, 'tool messages are not enqueued');
+select is((select count(*)::int from private.job_outbox where payload ? 'messages' or payload::text like '%message 1%'), 0,
+  'jobs carry ids, never message text');
 select is((select count(distinct dedup_key)::int from private.job_outbox where dedup_key like 'memory-sync:00000000-0000-4000-8000-0000000a0001:%'), 3,
   'each job has its own memory-sync dedup key');
 

@@ -35,9 +35,10 @@ export {
 export { memorySyncBusinessKey } from './memory-sync/business-key.js'
 export { EnqueueMemorySyncInput, enqueueMemorySync } from './memory-sync/enqueue.js'
 export { createMemorySyncHandler, MEMORY_SYNC_JOB, type MemorySyncHandlerOptions } from './memory-sync/handler.js'
+export { loadSessionMessages } from './memory-sync/load-messages.js'
 export { type LongTermClassifier, type LongTermMemoryDecision, preferenceStatements } from './memory-sync/long-term.js'
-export { MAX_MEMORY_SYNC_MESSAGES, MemorySyncMessage, MemorySyncPayload } from './memory-sync/schema.js'
-export { DEFAULT_MEMORY_SYNC_MAX_BYTES, splitMemorySyncMessages, truncateContent } from './memory-sync/split.js'
+export { MAX_MEMORY_SYNC_MESSAGES, type MemorySyncMessage, MemorySyncPayload } from './memory-sync/schema.js'
+export { truncateContent } from './memory-sync/split.js'
 export { type MemorySyncPorts, type MemorySyncResult, syncMemories } from './memory-sync/sync.js'
 export {
   AddMemorySyncToOutboxInput,

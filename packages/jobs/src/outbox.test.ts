@@ -123,7 +123,12 @@ describe('outbox', () => {
       expect(await sessionMemories(sessionId)).toBe(3)
       const statuses = queue.deliveries.map((d) => d.status)
       if (window.startsWith('within')) expect(statuses).toEqual([200])
-      else expect(statuses).toEqual([200, 200]) // the second one answered { duplicate: true }
+      else {
+        // The second delivery answers { duplicate: true } — or, if it arrives while the first still
+        // holds the claim, 409 first (QStash retries it) and then the duplicate answer.
+        expect(statuses.filter((s) => s === 200)).toHaveLength(2)
+        expect(statuses.every((s) => s === 200 || s === 409)).toBe(true)
+      }
       expect(await pending()).toBe(0)
       queue.close()
     })

@@ -57,8 +57,6 @@ export const AddMemorySyncToOutboxInput = z.strictObject({
   sessionId: z.uuid(),
   /** The chat message ids to sync (other sessions' ids and system/tool messages are ignored). */
   messageIds: z.array(z.uuid()).min(1).max(10_000),
-  /** JSON budget of one job in bytes (default 512 KiB). */
-  maxBytes: z.int().min(65_536).optional(),
 })
 /** Input of {@link addMemorySyncToOutbox}. */
 export type AddMemorySyncToOutboxInput = z.input<typeof AddMemorySyncToOutboxInput>
@@ -68,7 +66,7 @@ export type AddMemorySyncToOutboxInput = z.input<typeof AddMemorySyncToOutboxInp
  * one that appended the messages, as the user (`me.transaction(({ db }) => …)`) or as the service.
  * It calls `private.enqueue_memory_sync`, which builds the payloads from `chat_messages` itself: a
  * user can only enqueue their own messages of their own session (`forbidden` otherwise), and a
- * job never carries text the database does not hold. Messages are cut into jobs of ≤ 50; adding
+ * job carries message ids only (the handler loads the text). Ids are cut into jobs of ≤ 50; adding
  * the same messages again adds nothing. Returns the outbox ids.
  *
  * @example
@@ -88,8 +86,9 @@ export async function addMemorySyncToOutbox(
   const parsed = parseInput(AddMemorySyncToOutboxInput, input, 'memory-sync job')
   try {
     const result = await sql<{ id: string }>`
-      select id from private.enqueue_memory_sync(${parsed.sessionId}::uuid, ${parsed.messageIds}::uuid[],
-        ${parsed.maxBytes ?? 524_288}::integer) as id`.execute(db)
+      select id from private.enqueue_memory_sync(${parsed.sessionId}::uuid, ${parsed.messageIds}::uuid[]) as id`.execute(
+      db,
+    )
     return result.rows.map((r) => r.id)
   } catch (error) {
     throw toTripSageError(error, 'memory-sync job')

@@ -33,12 +33,13 @@ export interface MemorySyncHandlerOptions
 
 /**
  * The memory-sync job route: verifies the QStash signature, validates
- * `{ userId, sessionId, messages: [{ id, role, content, createdAt }] }` (≤ 50 messages, else 489
- * and nothing written), dedupes on the message id and on the business key
- * (`memory-sync:{session}:{hash of the message ids}`), checks that the user owns the session,
- * embeds the new messages in one call and writes them as session memories — plus long-term
- * memories for the messages `longTerm` picks — in one transaction, deduplicated by message id so a
- * replay changes nothing.
+ * `{ userId, sessionId, messageIds }` (≤ 50 ids, else 489 and nothing written), dedupes on the
+ * message id and on the business key (`memory-sync:{session}:{hash of the message ids}`), checks
+ * that the user owns the session, loads each message from `chat_messages` as the user (an id that
+ * is not a message of that session fails the job for good: `validation`, naming the ids), embeds
+ * the new messages in one call and writes them as session memories — plus long-term memories for
+ * the messages `longTerm` picks — in one transaction, deduplicated by message id so a replay
+ * changes nothing.
  *
  * @example
  * // app/api/jobs/memory-sync/route.ts (Next.js)
@@ -57,12 +58,8 @@ export function createMemorySyncHandler(options: MemorySyncHandlerOptions): JobH
     name: MEMORY_SYNC_JOB,
     schema: MemorySyncPayload,
     maxBatch: MAX_MEMORY_SYNC_MESSAGES,
-    batch: (payload) => payload.messages,
-    key: (payload) =>
-      memorySyncBusinessKey(
-        payload.sessionId,
-        payload.messages.map((m) => m.id),
-      ),
+    batch: (payload) => payload.messageIds,
+    key: (payload) => memorySyncBusinessKey(payload.sessionId, payload.messageIds),
     run: (payload, context) => syncMemories(ports, payload, context.signal),
     onFailure: async (failure: JobFailure) => {
       const userId = (failure.payload as MemorySyncPayload | undefined)?.userId

@@ -81,6 +81,8 @@ async function addMessages(
   }))
 }
 
+const ids = (messages: readonly { id: string }[]) => messages.map((m) => m.id)
+
 async function counts(sessionId: string, userId: string) {
   const [session] = await sql<{
     n: number
@@ -111,12 +113,12 @@ describe('memory sync end to end (embedded queue → signed request → handler 
     const embedder = countingEmbedder()
     const queue = createEmbeddedQueue({ signingKeys: keys, retryDelayMs: () => 0 })
     queue.route(url, handlerFor(memoryKv(), embedder))
-    const jobs = await enqueueMemorySync(queue, { url, userId: alice.id, sessionId, messages })
+    const jobs = await enqueueMemorySync(queue, { url, userId: alice.id, sessionId, messageIds: ids(messages) })
     await queue.drain()
     expect(jobs).toHaveLength(1)
     expect(queue.deliveries.map((d) => d.status)).toEqual([200])
     expect(embedder.calls).toBe(1)
-    expect(embedder.texts).toBe(3) // the tool message is not enqueued
+    expect(embedder.texts).toBe(3) // the tool message is loaded but never embedded
     expect(await counts(sessionId, alice.id)).toEqual({ session: 3, longTerm: 2 })
     const me = createTripSage({ db: database.db, embedder: localEmbedder() }).forUser(alice.claims)
     const hits = await me.memory.search({ query: 'aisle seat', sessionId, limit: 1 })
@@ -142,13 +144,13 @@ describe('memory sync end to end (embedded queue → signed request → handler 
     const embedder = countingEmbedder()
     const queue = createEmbeddedQueue({ signingKeys: keys, retryDelayMs: () => 0 })
     queue.route(url, handlerFor(memoryKv(), embedder))
-    const jobs = await enqueueMemorySync(queue, { url, userId: alice.id, sessionId, messages })
+    const jobs = await enqueueMemorySync(queue, { url, userId: alice.id, sessionId, messageIds: ids(messages) })
     await queue.drain()
     expect(jobs).toHaveLength(3)
     expect(embedder.calls).toBe(3)
     expect((await counts(sessionId, alice.id)).session).toBe(120)
     // Publishing the same conversation again is deduplicated at the queue.
-    const again = await enqueueMemorySync(queue, { url, userId: alice.id, sessionId, messages })
+    const again = await enqueueMemorySync(queue, { url, userId: alice.id, sessionId, messageIds: ids(messages) })
     expect(again.every((j) => j.deduplicated)).toBe(true)
     queue.close()
   })
@@ -168,7 +170,7 @@ describe('memory sync: exactly one effect', () => {
         (_, i) => ({ role: 'user', content: `I prefer option ${i} for breakfast in ${sessionId}` }) as const,
       ),
     )
-    payload = { userId: alice.id, sessionId, messages }
+    payload = { userId: alice.id, sessionId, messageIds: ids(messages) }
   })
 
   it('a replay with a new message id after the keys expired changes nothing and embeds nothing', async () => {
@@ -279,7 +281,7 @@ describe('memory sync: faults (table-driven)', () => {
   ] as const)('%s → 503, retried; the last attempt records a terminal failure', async (_name, fault) => {
     const sessionId = await newSession(alice)
     const messages = await addMessages(alice, sessionId, [{ role: 'user', content: `fault ${fault} ${sessionId}` }])
-    const payload: MemorySyncPayload = { userId: alice.id, sessionId, messages }
+    const payload: MemorySyncPayload = { userId: alice.id, sessionId, messageIds: ids(messages) }
     // What `pg` throws when Postgres refuses connections (no SQLSTATE, a network error code).
     const unreachable =
       fault === 'database'
@@ -330,7 +332,7 @@ describe('memory sync: refusals', () => {
   it("another user's session is non-retryable, writes nothing and records the failure", async () => {
     const sessionId = await newSession(bob)
     const messages = await addMessages(bob, sessionId, [{ role: 'user', content: 'bob likes trains' }])
-    const forged: MemorySyncPayload = { userId: alice.id, sessionId, messages }
+    const forged: MemorySyncPayload = { userId: alice.id, sessionId, messageIds: ids(messages) }
     const res = await handlerFor(memoryKv(), countingEmbedder())(await delivery(forged, { messageId: 'm-forged' }))
     expect(res.status).toBe(NON_RETRYABLE_STATUS)
     expect(res.headers.get('Upstash-NonRetryable-Error')).toBe('true')
@@ -365,7 +367,7 @@ describe('memory sync: refusals', () => {
     const res = await handlerFor(
       memoryKv(),
       countingEmbedder(),
-    )(await delivery({ userId: alice.id, sessionId: session.id, messages }, { messageId: 'm-shared' }))
+    )(await delivery({ userId: alice.id, sessionId: session.id, messageIds: ids(messages) }, { messageId: 'm-shared' }))
     expect(res.status).toBe(NON_RETRYABLE_STATUS)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden')
   })
@@ -380,17 +382,61 @@ describe('memory sync: refusals', () => {
     const handler = handlerFor(memoryKv(), countingEmbedder())
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 51, max: 200 }), async (n) => {
-        const res = await handler(await delivery({ userId: alice.id, sessionId, messages: pool.slice(0, n) }))
+        const res = await handler(await delivery({ userId: alice.id, sessionId, messageIds: ids(pool.slice(0, n)) }))
         expect(res.status).toBe(NON_RETRYABLE_STATUS)
         expect((await counts(sessionId, alice.id)).session).toBe(0)
       }),
       { numRuns: 25 },
     )
     for (const n of [0, 1, 50]) {
-      const res = await handler(await delivery({ userId: alice.id, sessionId, messages: pool.slice(0, n) }))
+      const res = await handler(await delivery({ userId: alice.id, sessionId, messageIds: ids(pool.slice(0, n)) }))
       expect(res.status).toBe(200)
     }
     expect((await counts(sessionId, alice.id)).session).toBe(50)
+  })
+
+  it("message ids of another user's session, in a validly signed job for alice's own session, are refused by id and nothing is written", async () => {
+    const alicesSession = await newSession(alice)
+    const mine = await addMessages(alice, alicesSession, [{ role: 'user', content: 'I prefer quiet hotels.' }])
+    const bobsSession = await newSession(bob)
+    const theirs = await addMessages(bob, bobsSession, [{ role: 'user', content: 'I prefer bob things.' }])
+    const madeUp = crypto.randomUUID()
+    const payload: MemorySyncPayload = {
+      userId: alice.id,
+      sessionId: alicesSession,
+      messageIds: [...ids(mine), ...ids(theirs), madeUp],
+    }
+    const res = await handlerFor(memoryKv(), countingEmbedder())(await delivery(payload, { messageId: 'm-cross' }))
+    expect(res.status).toBe(NON_RETRYABLE_STATUS)
+    expect(res.headers.get('Upstash-NonRetryable-Error')).toBe('true')
+    const body = (await res.json()) as { error: { code: string; message: string } }
+    expect(body.error).toEqual({
+      code: 'validation',
+      message: `Messages not found in this chat session: ${theirs[0]?.id}, ${madeUp}`,
+    })
+    expect(await counts(alicesSession, alice.id)).toEqual({ session: 0, longTerm: 0 })
+    const leaked = await sql<{ n: number }>`select count(*)::int as n from public.memories
+      where user_id = ${alice.id} and content like '%bob things%'`.execute(database.db)
+    expect(leaked.rows).toEqual([{ n: 0 }])
+  })
+
+  it('a payload carrying message text is refused: the job names ids, the database holds the text', async () => {
+    const sessionId = await newSession(alice)
+    const [message] = await addMessages(alice, sessionId, [{ role: 'user', content: 'I prefer the stored words.' }])
+    const smuggled = {
+      userId: alice.id,
+      sessionId,
+      messageIds: [message?.id],
+      messages: [{ ...message, content: 'I prefer words from the payload.' }],
+    }
+    const handler = handlerFor(memoryKv(), countingEmbedder())
+    const refused = await handler(await delivery(smuggled as never, { messageId: 'm-text' }))
+    expect(refused.status).toBe(NON_RETRYABLE_STATUS)
+    const res = await handler(await delivery({ userId: alice.id, sessionId, messageIds: [message?.id as string] }))
+    expect(res.status).toBe(200)
+    const stored = await sql<{ content: string }>`select content from public.session_memories
+      where session_id = ${sessionId}`.execute(database.db)
+    expect(stored.rows).toEqual([{ content: 'I prefer the stored words.' }])
   })
 
   it('the business key is the one the outbox computes', async () => {

@@ -11,8 +11,9 @@ import {
   type UserTransaction,
   ValidationError,
 } from '@tripsage/core'
+import { loadSessionMessages } from './load-messages.js'
 import type { LongTermClassifier } from './long-term.js'
-import type { MemorySyncPayload } from './schema.js'
+import type { MemorySyncMessage, MemorySyncPayload } from './schema.js'
 import { truncateContent } from './split.js'
 
 /** What one memory-sync job did. */
@@ -40,11 +41,13 @@ export interface MemorySyncPorts {
 const what = 'memory'
 
 /**
- * The memory-sync effect, idempotent by message id:
+ * The memory-sync effect, idempotent by message id: load the messages, then process them.
  *
  * 1. one read transaction as the user: the chat session must exist and be the user's own (a
- *    session the user only sees through a shared trip is `forbidden`); find which messages already
- *    have a session memory (`source_message_id`);
+ *    session the user only sees through a shared trip is `forbidden`); load each message by id
+ *    from `chat_messages`, in that session ({@link loadSessionMessages}: an id that is not there is
+ *    a `validation` error naming it) — the payload carries no text, so what is synced is what the
+ *    database holds; find which messages already have a session memory (`source_message_id`);
  * 2. ONE embed call for the remaining user/assistant messages;
  * 3. ONE write transaction as the user: the ownership check again, then `memory.addMany` with the
  *    vectors — every message as a session memory and the messages the classifier picks as
@@ -60,16 +63,12 @@ export async function syncMemories(
   payload: MemorySyncPayload,
   signal?: AbortSignal,
 ): Promise<MemorySyncResult> {
-  const candidates = payload.messages
-    .filter((m) => m.role === 'user' || m.role === 'assistant')
-    .map((message) => ({ message, content: truncateContent(message.content.normalize('NFC').trim()) }))
-    .filter((c) => c.content.length > 0)
-  const skipped = payload.messages.length - candidates.length
   const me = ports.tripsage.forUser({ sub: payload.userId, role: 'authenticated' })
-
-  const existing = await inTransaction(me, async (trx) => {
+  const loaded = await inTransaction(me, async (trx) => {
     await assertOwnsSession(trx, payload.sessionId, payload.userId)
-    if (candidates.length === 0) return new Set<string>()
+    const messages = await loadSessionMessages(trx, payload.sessionId, payload.messageIds)
+    const candidates = syncCandidates(messages)
+    if (candidates.length === 0) return { messages, candidates, existing: new Set<string>() }
     const rows = await trx
       .selectFrom('session_memories')
       .select('source_message_id')
@@ -79,8 +78,34 @@ export async function syncMemories(
         candidates.map((c) => c.message.id),
       )
       .execute()
-    return new Set(rows.map((r) => r.source_message_id))
+    return { messages, candidates, existing: new Set(rows.map((r) => r.source_message_id)) }
   })
+  return processMessages(ports, me, payload.sessionId, loaded, signal)
+}
+
+/** A message worth a memory: user or assistant, with its content normalised and cut to the limit. */
+interface SyncCandidate {
+  message: MemorySyncMessage
+  content: string
+}
+
+function syncCandidates(messages: readonly MemorySyncMessage[]): SyncCandidate[] {
+  return messages
+    .filter((m) => m.role === 'user' || m.role === 'assistant')
+    .map((message) => ({ message, content: truncateContent(message.content.normalize('NFC').trim()) }))
+    .filter((c) => c.content.length > 0)
+}
+
+/** Step 2 and 3: embed the messages not synced yet and write their memories in one transaction. */
+async function processMessages(
+  ports: MemorySyncPorts,
+  me: UserClient,
+  sessionId: string,
+  loaded: { messages: MemorySyncMessage[]; candidates: SyncCandidate[]; existing: Set<string | null> },
+  signal: AbortSignal | undefined,
+): Promise<MemorySyncResult> {
+  const { candidates, existing } = loaded
+  const skipped = loaded.messages.length - candidates.length
   const todo = candidates.filter((c) => !existing.has(c.message.id))
   if (todo.length === 0) return { synced: 0, longTerm: 0, alreadySynced: candidates.length, skipped }
 
@@ -96,7 +121,7 @@ export async function syncMemories(
     const shared = { content, embedding, embeddingModel: ports.embedder.model, sourceMessageId: message.id }
     inputs.push({
       ...shared,
-      sessionId: payload.sessionId,
+      sessionId,
       metadata: { source: 'memory-sync', role: message.role, messageCreatedAt: message.createdAt },
     })
     const decision = ports.longTerm === false ? null : ports.longTerm(message)
@@ -106,13 +131,13 @@ export async function syncMemories(
         ...shared,
         type: decision.type,
         importance: decision.importance,
-        metadata: { source: 'memory-sync', sessionId: payload.sessionId, role: message.role },
+        metadata: { source: 'memory-sync', sessionId, role: message.role },
       })
     }
   })
 
   await inTransaction(me, async (trx, tx) => {
-    await assertOwnsSession(trx, payload.sessionId, payload.userId)
+    await assertOwnsSession(trx, sessionId, me.userId)
     await tx.memory.addMany(inputs)
   })
   return { synced: todo.length, longTerm, alreadySynced: candidates.length - todo.length, skipped }
