@@ -79,18 +79,9 @@ try {
               : `Turn ${i}: comparing flights from Berlin to Lisbon on day ${i % 7} with a budget of ${100 + i} euros.`,
         })),
       )
-      .returning(['id', 'role', 'content', 'created_at'])
+      .returning('id')
       .execute()
-    return {
-      userId: user.id,
-      sessionId: session.id,
-      messages: rows.map((r) => ({
-        id: r.id,
-        role: r.role as 'user' | 'assistant',
-        content: r.content,
-        createdAt: new Date(r.created_at).toISOString(),
-      })),
-    }
+    return { userId: user.id, sessionId: session.id, messageIds: rows.map((r) => r.id) }
   }
 
   async function deliver(handler: (req: Request) => Promise<Response>, payload: MemorySyncPayload, messageId: string) {

@@ -296,7 +296,7 @@ describe('memory over HTTP', () => {
     const body = JSON.stringify({
       userId: kim.id,
       sessionId: session.id,
-      messages: [{ id: message!.id, role: 'user', content: message!.content, createdAt: message!.createdAt }],
+      messageIds: [message!.id],
     })
     const send = () => api().post('/jobs/memory-sync').set('content-type', 'application/json')
 

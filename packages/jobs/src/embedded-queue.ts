@@ -74,7 +74,7 @@ export interface EmbeddedQueue extends JobPublisher {
  * @example
  * const queue = createEmbeddedQueue()
  * queue.route(url, createMemorySyncHandler({ tripsage, embedder, kv: memoryKv(), receiver: queue.signingKeys, url }))
- * await enqueueMemorySync(queue, { url, userId, sessionId, messages })
+ * await enqueueMemorySync(queue, { url, userId, sessionId, messageIds })
  * await queue.drain()
  */
 export function createEmbeddedQueue(options: EmbeddedQueueOptions = {}): EmbeddedQueue {
