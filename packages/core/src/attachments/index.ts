@@ -7,6 +7,7 @@ export {
   normalizeMimeType,
 } from './mime-types.js'
 export { attachmentObjectPath, maxSafeFilenameLength, safeFilename } from './object-path.js'
+export type { DeleteQueuedObjectsResult } from './queued-deletions.js'
 export type { AttachmentsRepository } from './repository.js'
 export {
   type Attachment,
@@ -17,6 +18,7 @@ export {
   type AttachmentsSettings,
   type AttachmentUpload,
   CreateAttachmentUploadInput,
+  DeleteQueuedObjectsInput,
   ListAttachmentsInput,
   PurgeStaleUploadsInput,
   type PurgeStaleUploadsResult,

@@ -89,6 +89,16 @@ export const PurgeStaleUploadsInput = z.strictObject({
 /** Input of `tripsage.service.attachments.purgeStaleUploads`; see {@link PurgeStaleUploadsInput}. */
 export type PurgeStaleUploadsInput = z.input<typeof PurgeStaleUploadsInput>
 
+/** Input of `tripsage.service.attachments.deleteQueuedObjects`. */
+export const DeleteQueuedObjectsInput = z.strictObject({
+  /** Most objects per call (default 100). */
+  limit: z.number().int().min(1).max(1000).default(100),
+  /** Seconds a run holds its rows (default 60): after that, another run may take them. */
+  leaseSeconds: z.number().int().min(1).max(3600).default(60),
+})
+/** Input of `tripsage.service.attachments.deleteQueuedObjects`; see {@link DeleteQueuedObjectsInput}. */
+export type DeleteQueuedObjectsInput = z.input<typeof DeleteQueuedObjectsInput>
+
 /**
  * Attachment settings: `createTripSage({ attachments })`. The defaults match the `attachments`
  * bucket (10 MiB; images, PDF, plain text, CSV, Word). Raising `maxFileSize` above the bucket's

@@ -6,11 +6,13 @@ import { NotFoundError, TripSageError } from '../errors.js'
 import { noopTracer, withSpan } from '../telemetry.js'
 import { parseInput } from '../validation.js'
 import { attachmentColumns, toAttachment } from './attachment-row.js'
+import { type DeleteQueuedObjectsResult, deleteQueuedObjects } from './queued-deletions.js'
 import { retryIdempotent } from './retry.js'
 import {
   type Attachment,
   AttachmentId,
   AttachmentScanResult,
+  DeleteQueuedObjectsInput,
   PurgeStaleUploadsInput,
   type PurgeStaleUploadsResult,
 } from './schema.js'
@@ -32,6 +34,13 @@ export interface AttachmentsServiceRepository {
    * a scheduled job.
    */
   purgeStaleUploads(input?: PurgeStaleUploadsInput): Promise<PurgeStaleUploadsResult>
+  /**
+   * Deletes the Storage objects of deleted attachments — removed by their owner, or gone with a
+   * trip, a chat message or a user account — from the queue a database trigger fills, at least
+   * once and idempotently; failures come back later with a backoff. Run it from a scheduled job
+   * (and, for promptness, after deleting trips or accounts). Returns how many were deleted.
+   */
+  deleteQueuedObjects(input?: DeleteQueuedObjectsInput): Promise<DeleteQueuedObjectsResult>
 }
 
 /**
@@ -79,6 +88,17 @@ export function createAttachmentsServiceRepository(scope: Scope, ports: TripSage
         )
         if (!row) throw new NotFoundError('Attachment not found')
         return toAttachment(row)
+      }),
+
+    deleteQueuedObjects: (input = {}) =>
+      withSpan(tracer, 'tripsage.attachments.delete_queued_objects', {}, async () => {
+        const parsed = parseInput(DeleteQueuedObjectsInput, input, 'queued deletion options')
+        const store = requireStorage(ports)
+        try {
+          return await deleteQueuedObjects(scope, store, parsed)
+        } catch (error) {
+          throw toTripSageError(error, 'queued object deletion')
+        }
       }),
 
     purgeStaleUploads: (input = {}) =>
