@@ -14,7 +14,7 @@ import { createTripSage } from '../client.js'
 import { TripSageError } from '../errors.js'
 import { applyPlatform } from './platform.js'
 import type { TripSageDatabase } from './schema.js'
-import { quoteLiteral, type ScopedTransaction, scopeEntryStatement } from './scope.js'
+import { createUserScope, quoteLiteral, type ScopedTransaction, scopeEntryStatement } from './scope.js'
 
 /**
  * Any JSON-able claims value, strings drawn from all of Unicode (lone surrogates included) but
@@ -249,9 +249,11 @@ describe('scopes on PostgreSQL through pg with a pool of two connections', () =>
       },
     })
     const me = createTripSage({ db: logged }).forUser({ sub: users[0] })
-    await me.transaction(({ db: trx }) => whoAmI.execute(trx)) // the first call learns the driver's support
+    // The scope itself, not the guarded escape hatch (which adds one check per statement).
+    const scope = createUserScope(logged, { sub: users[0] })
+    await scope.run((trx) => whoAmI.execute(trx)) // the first call learns the driver's support
     statements.length = 0
-    const who = await me.transaction(({ db: trx }) => whoAmI.execute(trx))
+    const who = await scope.run((trx) => whoAmI.execute(trx))
     expect(who.rows[0]).toMatchObject({ role: 'authenticated', uid: users[0] })
     expect(statements.map((s) => s.sql.trim().split(/\s+/)[0])).toEqual(['begin;', 'select', 'commit'])
     expect(statements[0]?.parameters).toEqual([])

@@ -63,6 +63,8 @@ describe('screenUserScopeSql', () => {
     ['select id from private.enqueue_memory_sync($1::uuid, $2::uuid[], $3::integer) as id'],
     ['with x as (select 1) select * from x'],
     ['select "role" from trip_collaborators'],
+    ["select current_user, current_setting('request.jwt.claims', true), current_setting('role')"],
+    ["select current_setting('session_authorization')"],
     ["select count(*) from realtime.messages where topic = 'user:x' and extension = 'broadcast'"],
   ])('allows %s', (sql) => {
     expect(screenUserScopeSql(sql)).toBeNull()

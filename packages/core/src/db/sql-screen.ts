@@ -23,8 +23,7 @@ const dynamicSqlFunctions =
 const refusedStatements = /^(do|create|alter|drop|grant|revoke|comment|security|load|import|reassign|refresh)\b/
 
 /** A scope change spelt inside a string literal. */
-const hiddenScopeChange =
-  /set_config|\b(set|reset)\s+(local\s+|session\s+)?(role|session|request|"?request)\b|session_authorization|request\.jwt/i
+const hiddenScopeChange = /set_config|\b(set|reset)\s+(local\s+|session\s+)?(role|session|request)\b/i
 
 /** Settings that carry the scope's identity; nobody inside a user scope may change them. */
 function isProtectedSetting(name: string): boolean {
