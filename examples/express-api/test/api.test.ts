@@ -98,7 +98,7 @@ describe('OpenAPI', () => {
     const addMemory = doc.paths['/memories'].post.requestBody.content['application/json'].schema
     expect(addMemory.required).toContain('content')
     const job = doc.paths['/jobs/memory-sync'].post.requestBody.content['application/json'].schema
-    expect(job.required).toEqual(expect.arrayContaining(['userId', 'sessionId', 'messages']))
+    expect(job.required).toEqual(expect.arrayContaining(['userId', 'sessionId', 'messageIds']))
     const createTrip = doc.paths['/trips'].post.requestBody.content['application/json'].schema
     expect(createTrip.required).toEqual(expect.arrayContaining(['name', 'destination', 'startDate', 'endDate']))
     expect(createTrip.additionalProperties).toBe(false)
