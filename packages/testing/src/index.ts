@@ -17,6 +17,12 @@ export {
   startStorageApiServer,
 } from './storage-api-server.js'
 export {
+  databaseStoragePolicies,
+  firstFolderPolicies,
+  type StorageCaller,
+  type StoragePolicies,
+} from './storage-policies.js'
+export {
   type BridgeFailure,
   startUpstashBridge,
   type UpstashBridge,

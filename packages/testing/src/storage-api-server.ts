@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { firstFolderPolicies, type StoragePolicies } from './storage-policies.js'
 
 /** A bucket of the loopback Storage API, with Supabase's per-bucket limits. */
 export interface StorageApiBucket {
@@ -20,6 +21,12 @@ export interface StorageApiServerOptions {
   buckets?: readonly StorageApiBucket[]
   /** Seconds a signed upload URL stays valid (Supabase's default: 7200). */
   uploadUrlTtl?: number
+  /**
+   * What users may write. Default: only under their own first folder. Pass
+   * `databaseStoragePolicies(db)` to have the database's `storage.objects` policies decide, as
+   * Supabase Storage does (e.g. TripSage's "only while the attachment is uploading").
+   */
+  policies?: StoragePolicies
 }
 
 /** One request the server received, for assertions. */
@@ -147,6 +154,7 @@ export async function startStorageApiServer(options: StorageApiServerOptions = {
   const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('hex')
   const buckets = new Map((options.buckets ?? defaultBuckets).map((b) => [b.id, b]))
   const uploadUrlTtl = options.uploadUrlTtl ?? 7200
+  const policies = options.policies ?? firstFolderPolicies
   const requests: RecordedStorageRequest[] = []
   const objects = new Map<string, StoredObject>()
 
@@ -172,6 +180,17 @@ export async function startStorageApiServer(options: StorageApiServerOptions = {
     if (auth.role === 'service_role') return true
     if (auth.role !== 'authenticated' || !auth.sub) return false
     return name.split('/').length > 1 && name.split('/')[0] === auth.sub
+  }
+
+  /** Writes: service_role bypasses; users are asked of the configured policies. */
+  async function mayWrite(
+    auth: { role: string; sub: string | null },
+    bucketId: string,
+    name: string,
+  ): Promise<boolean> {
+    if (auth.role === 'service_role') return true
+    if (auth.role !== 'authenticated' || !auth.sub) return false
+    return policies.canWrite(auth, bucketId, name)
   }
 
   function bucketOf(id: string): StorageApiBucket {
@@ -256,7 +275,7 @@ export async function startStorageApiServer(options: StorageApiServerOptions = {
       const [, bucketId, name] = m as unknown as [string, string, string]
       const auth = authenticate(req)
       bucketOf(bucketId)
-      if (!allowed(auth, name)) throw errors.rls()
+      if (!(await mayWrite(auth, bucketId, name))) throw errors.rls()
       const upsert = req.headers['x-upsert'] === 'true'
       const token = signJwt({
         url: `${bucketId}/${name}`,
@@ -359,7 +378,7 @@ export async function startStorageApiServer(options: StorageApiServerOptions = {
       const [, bucketId, name] = m as unknown as [string, string, string]
       const auth = authenticate(req)
       bucketOf(bucketId)
-      if (!allowed(auth, name)) throw errors.rls()
+      if (!(await mayWrite(auth, bucketId, name))) throw errors.rls()
       const object = store(
         bucketId,
         name,

@@ -2,6 +2,7 @@ import { createClient } from '@supabase/supabase-js'
 import {
   createTestDatabase,
   createTestUser,
+  databaseStoragePolicies,
   type StorageApiServer,
   startStorageApiServer,
   type TestDatabase,
@@ -99,5 +100,47 @@ describe('attachments on Supabase Storage (real supabase-js, loopback Storage AP
     })
     expect((await me.attachments.get(up.attachment.id)).uploadStatus).toBe('failed')
     expect(storageApi.objects.has(`attachments/${up.attachment.path}`)).toBe(false)
+  })
+})
+
+describe('a completed object is immutable for its owner (Storage asking the database policies)', () => {
+  it("refuses the owner's overwrite with their own token once complete() verified it; signed URLs keep serving the verified bytes", async () => {
+    const api = await startStorageApiServer({ policies: databaseStoragePolicies(database.db) })
+    try {
+      const server = createClient(api.url, api.serviceRoleKey, clientOptions)
+      const sdk = createTripSage({ db: database.db, storage: supabaseStorage(server) })
+      const me = sdk.forUser(alice.claims)
+      const up = await me.attachments.createUpload({
+        filename: 'photo.png',
+        mimeType: 'image/png',
+        size: samples.png.byteLength,
+      })
+      // The owner's browser, with the owner's own access token (not the signed target).
+      const owner = createClient(api.url, api.anonKey, {
+        ...clientOptions,
+        global: { headers: { Authorization: `Bearer ${api.signJwt({ sub: alice.id, role: 'authenticated' })}` } },
+      })
+      const upload = (bytes: Uint8Array) =>
+        owner.storage.from('attachments').upload(up.attachment.path, bytes, { contentType: 'image/png', upsert: true })
+      expect((await upload(samples.png)).error).toBeNull() // allowed while the upload is in progress
+      await me.attachments.complete(up.attachment.id)
+
+      const html = new TextEncoder().encode('<html><script>alert(1)</script></html>')
+      const { error } = await upload(html)
+      expect(error).toMatchObject({ message: expect.stringMatching(/row-level security/) })
+      const signed = await me.attachments.signedUrl(up.attachment.id)
+      expect(new Uint8Array(await (await fetch(signed.url)).arrayBuffer())).toEqual(samples.png)
+      // Another user cannot write there either; the service (complete() with bytes) still can.
+      const stranger = createClient(api.url, api.anonKey, {
+        ...clientOptions,
+        global: { headers: { Authorization: `Bearer ${api.signJwt({ sub: bob.id, role: 'authenticated' })}` } },
+      })
+      const theirs = await stranger.storage
+        .from('attachments')
+        .upload(up.attachment.path, html, { contentType: 'image/png', upsert: true })
+      expect(theirs.error).not.toBeNull()
+    } finally {
+      await api.stop()
+    }
   })
 })
