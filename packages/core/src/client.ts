@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { AttachmentsOptions } from './attachments/schema.js'
+import { markBoundScope } from './db/bound-scopes.js'
 import type { TripSageDatabase } from './db/schema.js'
 import { bindScope, createServiceScope, createUserScope, type Scope, type ScopedTransaction } from './db/scope.js'
 import { guardUserScope, guardUserTransaction } from './db/user-scope-guard.js'
@@ -139,7 +140,7 @@ export function createTripSage(options: TripSageOptions): TripSage {
         scope: guardUserScope(scope),
         transaction: (fn) =>
           scope.run((trx) => {
-            const bound = bindScope(scope, trx)
+            const bound = markBoundScope(bindScope(scope, trx))
             return fn({
               ...createUserRepositories(bound, options),
               db: guardUserTransaction(trx, userId),

@@ -239,6 +239,49 @@ describe('me.attachments upload flow (filesystem storage, end to end over HTTP)'
     expect((await me.attachments.complete(up.attachment.id)).uploadStatus).toBe('completed')
   })
 
+  it('the owner cannot skip verification: HTML under an image/png upload never becomes completed nor gets a URL', async () => {
+    const me = tripsage.forUser(alice.claims)
+    const html = new TextEncoder().encode('<html><script>alert(1)</script></html>')
+    const up = await me.attachments.createUpload({
+      tripId,
+      filename: 'cat.png',
+      mimeType: 'image/png',
+      size: html.byteLength,
+    })
+    await put(up, new Uint8Array(html))
+    // What a PostgREST PATCH would do, through the SDK's escape hatch.
+    await expect(
+      me.transaction(({ db: trx }) =>
+        trx
+          .updateTable('file_attachments')
+          .set({ upload_status: 'completed' })
+          .where('id', '=', up.attachment.id)
+          .execute(),
+      ),
+    ).rejects.toMatchObject({ code: '42501' })
+    await expect(
+      me.transaction(({ db: trx }) =>
+        trx
+          .updateTable('file_attachments')
+          .set({ mime_type: 'text/html' })
+          .where('id', '=', up.attachment.id)
+          .execute(),
+      ),
+    ).rejects.toMatchObject({ code: '42501' })
+    expect((await me.attachments.get(up.attachment.id)).uploadStatus).toBe('uploading')
+    await expect(tripsage.forUser(carol.claims).attachments.signedUrl(up.attachment.id)).rejects.toMatchObject({
+      code: 'conflict',
+    })
+    // complete() finishes rows in a service transaction of its own: not inside me.transaction.
+    await expect(me.transaction((tx) => tx.attachments.complete(up.attachment.id))).rejects.toMatchObject({
+      code: 'conflict',
+      details: { reason: 'inside_transaction' },
+    })
+    // The verification path refuses the bytes.
+    await expect(me.attachments.complete(up.attachment.id)).rejects.toMatchObject({ code: 'validation' })
+    expect((await me.attachments.get(up.attachment.id)).uploadStatus).toBe('failed')
+  })
+
   it('validates type, size and shape before writing anything', async () => {
     const me = tripsage.forUser(alice.claims)
     const count = async () =>

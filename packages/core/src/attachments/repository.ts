@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { TripSageOptions } from '../client.js'
+import { isBoundScope } from '../db/bound-scopes.js'
 import { toTripSageError } from '../db/database-error.js'
 import { createServiceScope, type Scope, type ScopedTransaction } from '../db/scope.js'
 import {
@@ -44,8 +45,8 @@ export interface AttachmentsRepository {
    * the declared type, and its leading bytes must match that type — otherwise the row is marked
    * `failed`, the object deleted, and a `validation` error thrown. Idempotent once `completed`.
    * Only this path can mark an upload completed: the row is finished in a service-scope
-   * transaction of its own (the database refuses it to users), so call it outside
-   * `me.transaction`.
+   * transaction of its own (the database refuses it to users), so inside `me.transaction` it
+   * throws `conflict` (`details.reason = 'inside_transaction'`).
    */
   complete(id: string, bytes?: BlobBody): Promise<Attachment>
   /**
@@ -211,6 +212,13 @@ export function createAttachmentsRepository(scope: Scope, ports: TripSageOptions
           })
         }
         const store = requireStorage(ports)
+        if (isBoundScope(scope)) {
+          // The row is finished in a service transaction of its own, which cannot run inside
+          // this one (PGlite would wait for it forever).
+          throw new ConflictError('complete() cannot run inside me.transaction; call it on me.attachments', {
+            details: { reason: 'inside_transaction', attachmentId },
+          })
+        }
         const row = await ownRow(attachmentId)
         if (row.upload_status === 'completed') return toAttachment(row)
         if (row.upload_status === 'failed') {
