@@ -3,6 +3,8 @@ import { Kysely, PostgresDialect } from 'kysely'
 import { PostgresJSDialect } from 'kysely-postgres-js'
 import pg from 'pg'
 import postgres from 'postgres'
+import { createPostgresDatabase } from '../pg.js'
+import { createPostgresJsDatabase } from '../postgres-js.js'
 import { migrate } from './migrate.js'
 import { applyPlatform } from './platform.js'
 import type { TripSageDatabase } from './schema.js'
@@ -41,29 +43,47 @@ export async function startNativeDatabase(): Promise<NativeDatabase> {
 
 /** A driver the SDK supports, as a test parameter: how to get a Kysely instance over a URL. */
 export interface TestDriver {
-  /** `pg` or `postgres.js`. */
+  /** `pg` or `postgres.js`, through the SDK's factory. */
   readonly name: 'pg' | 'postgres.js'
-  /** A Kysely instance over `url` with the driver's default settings (what a user would write). */
-  open(url: string, options?: { max?: number }): Kysely<TripSageDatabase>
+  /** The SDK's documented wiring for this driver, over `url`. */
+  open(url: string, options?: { max?: number; prepare?: boolean }): Kysely<TripSageDatabase>
 }
 
-/** `pg` (node-postgres Pool) and postgres.js (`kysely-postgres-js`), with their default settings. */
+/** The documented wirings: `createPostgresDatabase` (pg, pipeline mode) and `createPostgresJsDatabase`. */
 export const testDrivers: readonly TestDriver[] = [
   {
     name: 'pg',
-    open: (url, options = {}) => {
-      const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4 })
+    open: (url, options = {}) => createPostgresDatabase({ connectionString: url, max: options.max ?? 4 }),
+  },
+  {
+    name: 'postgres.js',
+    open: (url, options = {}) =>
+      createPostgresJsDatabase(
+        postgres(url, {
+          max: options.max ?? 4,
+          prepare: options.prepare ?? true,
+          connect_timeout: 5,
+          onnotice: () => undefined,
+        }),
+      ),
+  },
+]
+
+/** A Kysely instance a user could build without the SDK's factories: Kysely's own dialects. */
+export const plainDrivers: readonly { name: string; open(url: string): Kysely<TripSageDatabase> }[] = [
+  {
+    name: 'pg through Kysely PostgresDialect',
+    open: (url) => {
+      const pool = new pg.Pool({ connectionString: url, max: 4 })
       pool.on('error', () => undefined)
       return new Kysely<TripSageDatabase>({ dialect: new PostgresDialect({ pool }) })
     },
   },
   {
-    name: 'postgres.js',
-    open: (url, options = {}) =>
+    name: 'postgres.js through kysely-postgres-js',
+    open: (url) =>
       new Kysely<TripSageDatabase>({
-        dialect: new PostgresJSDialect({
-          postgres: postgres(url, { max: options.max ?? 4, onnotice: () => undefined }),
-        }),
+        dialect: new PostgresJSDialect({ postgres: postgres(url, { max: 4, onnotice: () => undefined }) }),
       }),
   },
 ]
