@@ -26,6 +26,12 @@ export async function runInScope<T>(
 }
 
 /**
+ * The run option of a call whose callback sends exactly one statement and has nothing to undo
+ * after it: on a pipelining driver `commit` leaves with the statement (one round trip).
+ */
+export const oneStatement: ScopeRunOptions = Object.freeze({ oneStatement: true })
+
+/**
  * The user id of a user scope; repositories that write `user_id` need it. Throws `internal` for
  * the service scope, which has none (a wiring bug, not a caller error).
  */

@@ -94,35 +94,33 @@ function settle<T>(promise: Promise<T>): Promise<{ error: unknown } | null> {
 /**
  * The pipelined path (the SDK's drivers: pg in pipeline mode, postgres.js). Nothing is sent until
  * the callback's first statement; then `begin`, the settings statement and that statement leave
- * together. A call declared `oneStatement` also sends `commit` right behind its statement: one
- * round trip in all, as for the bare statement. Otherwise each later statement costs its own
- * round trip and `commit` one more (n statements: n + 1).
+ * together. Each query carries its own Sync, so a failed statement does not swallow what follows:
+ * PostgreSQL answers a `commit` behind it with `ROLLBACK`, and the statement's error is reported.
  *
- * Each query carries its own Sync, so a failed statement does not swallow the `commit` behind it:
- * PostgreSQL answers that `commit` with `ROLLBACK`, and the statement's error is reported.
+ * - Without `oneStatement`, each later statement costs its own round trip and `commit` one more
+ *   (n statements: n + 1 round trips).
+ * - With `oneStatement` (declared by repositories whose first statement is their only write),
+ *   `commit` leaves right behind each statement, so a one-statement call costs one round trip,
+ *   like the bare statement. A later statement (a read explaining why nothing was written) gets
+ *   its own entry and `commit` in the same flight: still the same scope, one round trip more.
  */
 export function runPipelined<T>(call: ScopeCall<T>, connection: DatabaseConnection, oneStatement: boolean): Promise<T> {
   const send = (query: CompiledQuery) => connection.executeQuery(query)
-  let entered: Promise<{ error: unknown } | null> | undefined
-  let committing: Promise<QueryResult<unknown>> | undefined
-  let statements = 0
+  /** One transaction each: its entry's outcome and, once sent, its `commit`. */
+  const rounds: Array<{ entered: Promise<{ error: unknown } | null>; committing?: Promise<QueryResult<unknown>> }> = []
   let open = true
   const scoped: DatabaseConnection = {
     executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-      if (oneStatement && statements > 0) {
-        return Promise.reject(
-          new TripSageError('internal', 'A call declared as one statement sent a second one (an SDK bug)'),
-        )
+      if (oneStatement || rounds.length === 0) {
+        const begin = send(CompiledQuery.raw('begin'))
+        const settings = send(settingsQuery(call.role, call.claims, call.settings))
+        rounds.push({ entered: settle(Promise.all([begin, settings])) })
       }
-      statements++
-      if (!entered)
-        entered = settle(
-          Promise.all([send(CompiledQuery.raw('begin')), send(settingsQuery(call.role, call.claims, call.settings))]),
-        )
       const result = send(query) as Promise<QueryResult<R>>
       if (oneStatement) {
-        committing = send(CompiledQuery.raw('commit'))
-        settle(committing)
+        const round = rounds.at(-1) as (typeof rounds)[number]
+        round.committing = send(CompiledQuery.raw('commit'))
+        settle(round.committing)
       }
       return result
     },
@@ -131,23 +129,31 @@ export function runPipelined<T>(call: ScopeCall<T>, connection: DatabaseConnecti
     },
   }
   const executor = call.db.getExecutor().withConnectionProvider(new SingleConnectionProvider(scoped))
+  const firstEntryFailure = async () => {
+    for (const round of rounds) {
+      const failed = await round.entered
+      if (failed) return failed
+    }
+    return null
+  }
   return (async () => {
     try {
       const result = await call.fn(boundTransaction(executor, () => open))
       open = false
-      if (!entered) return result // nothing was sent: no transaction was opened
-      const failed = await entered
+      const failed = await firstEntryFailure()
       if (failed) throw failed.error
-      const { rows } = await (committing ?? send(CompiledQuery.raw('commit')))
-      if (commitWasRolledBack(rows)) throw new AbortedTransactionError()
+      if (rounds.length === 1 && !oneStatement) rounds[0]!.committing = send(CompiledQuery.raw('commit'))
+      for (const round of rounds) {
+        const { rows } = await (round.committing as Promise<QueryResult<unknown>>)
+        if (commitWasRolledBack(rows)) throw new AbortedTransactionError()
+      }
       return result
     } catch (error) {
-      if (!open || !entered) throw error
+      if (!open || rounds.length === 0) throw error
       open = false
-      const failed = await entered
-      // With `commit` already sent behind the statement, the transaction has ended either way.
-      if (committing) await settle(committing)
-      else await settle(send(CompiledQuery.raw('rollback')))
+      const failed = await firstEntryFailure()
+      // A round whose `commit` was sent has ended either way; an open one is rolled back.
+      for (const round of rounds) await settle(round.committing ?? send(CompiledQuery.raw('rollback')))
       throw failed ? failed.error : error
     }
   })()

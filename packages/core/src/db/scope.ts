@@ -60,10 +60,12 @@ export interface ScopeRunOptions {
    */
   settings?: Readonly<Record<string, string>>
   /**
-   * The callback sends exactly one statement (repositories declare it): on a pipelining driver
-   * `commit` then leaves right behind it, so the call costs one round trip, like the bare
-   * statement. A second statement fails the call with `internal`. An error thrown by the callback
-   * after its statement succeeded cannot undo that statement.
+   * Each statement of the callback commits on its own (repositories declare it for calls whose
+   * first statement is their only write): on a pipelining driver the entry, the statement and
+   * `commit` leave together, so a one-statement call costs one round trip, like the bare
+   * statement. A later statement (e.g. a read explaining why nothing was written) runs in a new
+   * transaction of the same scope. An error thrown after a statement succeeded cannot undo it.
+   * Other drivers ignore it (one transaction for the whole callback).
    */
   oneStatement?: boolean
 }

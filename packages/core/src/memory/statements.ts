@@ -109,7 +109,11 @@ export function filterConditions(filters: MemoryFilters): RawBuilder<unknown> {
  * `hnsw.max_scan_tuples`.
  */
 export function hnswSettings(efSearch: number): ScopeRunOptions {
-  return { settings: { 'hnsw.ef_search': String(efSearch), 'hnsw.iterative_scan': 'relaxed_order' } }
+  // Searches are one read statement: `commit` may leave with it (one round trip on pipelining drivers).
+  return {
+    settings: { 'hnsw.ef_search': String(efSearch), 'hnsw.iterative_scan': 'relaxed_order' },
+    oneStatement: true,
+  }
 }
 
 /** The same settings as a statement, for a transaction opened by hand. */
