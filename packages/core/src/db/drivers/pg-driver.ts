@@ -10,6 +10,7 @@ import {
   type TransactionSettings,
 } from 'kysely'
 import { type Wire, wireKey } from '../wire.js'
+import { leavesConnectionBroken } from './broken-connection.js'
 import { beginStatement, commitOrThrow } from './transaction-statements.js'
 
 /**
@@ -180,11 +181,4 @@ class PgConnection implements DatabaseConnection {
     // `release(true)` makes pg-pool end the client instead of keeping it idle.
     this.#client.release(this.failed)
   }
-}
-
-/** No SQLSTATE (a network or driver failure), a connection exception (08…) or an ended backend (57P0x). */
-function leavesConnectionBroken(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code === 'EPIPE') return true
-  return code.startsWith('08') || code.startsWith('57P')
 }
