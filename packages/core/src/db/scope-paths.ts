@@ -15,7 +15,6 @@ import {
   sql,
   Transaction,
 } from 'kysely'
-import { TripSageError } from '../errors.js'
 import type { Deadline } from './deadline.js'
 import type { TripSageDatabase } from './schema.js'
 import { type ScopeRole, type ScopeSettings, scopeEntryStatement, settingsQuery } from './scope-entry.js'
