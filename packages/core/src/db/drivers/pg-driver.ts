@@ -18,8 +18,11 @@ import { beginStatement, commitOrThrow } from './transaction-statements.js'
  * needs neither `pg` nor its types at run time.
  */
 export interface PgClientLike {
+  /** Runs one statement (simple protocol without values, extended with). */
   query(text: string, values?: readonly unknown[]): Promise<PgQueryResultLike>
+  /** Gives the client back to its pool; `true` makes the pool end it. */
   release(destroy?: boolean | Error): void
+  /** Listens for connection errors that reach no query. */
   on(event: 'error', listener: (error: Error) => void): unknown
   /** True when the client was created with `pipeline: true` (node-postgres pipeline mode). */
   readonly pipeline?: boolean
@@ -29,15 +32,21 @@ export interface PgClientLike {
 
 /** The answer of a `pg` query. */
 export interface PgQueryResultLike {
+  /** The command tag's verb: `SELECT`, `INSERT`, `COMMIT`, `ROLLBACK`… */
   readonly command: string
+  /** Rows affected or returned. */
   readonly rowCount: number | null
+  /** The rows. */
   readonly rows: unknown[]
 }
 
 /** The slice of a `pg` Pool the driver uses. */
 export interface PgPoolLike {
+  /** Checks a client out. */
   connect(): Promise<PgClientLike>
+  /** Ends every client. */
   end(): Promise<void>
+  /** Listens for errors of idle clients. */
   on(event: 'error', listener: (error: Error, client: unknown) => void): unknown
 }
 

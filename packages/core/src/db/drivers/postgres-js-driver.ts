@@ -25,11 +25,13 @@ type PostgresJsResult = unknown[] & { command?: string; count?: number }
 
 /** The slice of a reserved postgres.js connection (`await sql.reserve()`) the driver uses. */
 export interface PostgresJsReservedLike {
+  /** Runs one statement on the reserved connection. */
   unsafe(
     query: string,
     parameters?: unknown[],
     options?: { prepare?: boolean; onexecute?: (backend: PostgresJsBackend) => boolean },
   ): PromiseLike<PostgresJsResult>
+  /** Gives the connection back to the instance's pool. */
   release(): void
 }
 
@@ -38,8 +40,11 @@ export interface PostgresJsReservedLike {
  * Structural, so `@tripsage/core` needs no postgres.js at run time.
  */
 export interface PostgresJsSqlLike {
+  /** Reserves one connection for exclusive use. */
   reserve(): Promise<PostgresJsReservedLike>
+  /** Ends every connection. */
   end(options?: { timeout?: number }): Promise<void>
+  /** The parsed options; `prepare: false` turns named prepared statements off. */
   readonly options?: { readonly prepare?: boolean }
 }
 
