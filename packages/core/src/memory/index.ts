@@ -2,11 +2,9 @@ export { contentHash } from './content-hash.js'
 export { type MmrCandidate, maximalMarginalRelevance } from './mmr.js'
 export {
   createMemoryRepository,
-  createMemoryServiceRepository,
   type MemoryCallOptions,
   type MemoryPorts,
   type MemoryRepository,
-  type MemoryServiceRepository,
 } from './repository.js'
 export {
   AddManyMemoriesInput,
@@ -34,3 +32,4 @@ export {
   SearchMemoriesInput,
   UpdateMemoryInput,
 } from './schema.js'
+export { createMemoryServiceRepository, type MemoryServiceRepository } from './service-repository.js'
