@@ -6,6 +6,8 @@
 -- `tripsage.memory_change` (JSON: decider, sourceMessageIds, reason, operation); without it the
 -- decider is `user` or `service` by the JWT role and a delete is a `forget`.
 --
+-- Events are stamped with clock_timestamp(), so the changes of one transaction keep their order.
+--
 -- Nobody updates or deletes an event: no role has UPDATE/DELETE/TRUNCATE privileges, and a
 -- trigger refuses them even for the table owner. The one exception is the cascade of a deleted
 -- account: its history goes with it.
@@ -117,9 +119,9 @@ declare
 begin
   if tg_op = 'INSERT' then
     insert into public.memory_events (user_id, memory_id, operation, old_content, new_content, memory_type,
-      importance, metadata, expires_at, source_message_ids, decider, reason)
+      importance, metadata, expires_at, source_message_ids, decider, reason, created_at)
     values (new.user_id, new.id, case when requested = 'restore' then 'restore' else 'add' end, null, new.content,
-      new.memory_type, new.importance, new.metadata, new.expires_at, sources, decider, reason);
+      new.memory_type, new.importance, new.metadata, new.expires_at, sources, decider, reason, pg_catalog.clock_timestamp());
     return new;
   elsif tg_op = 'UPDATE' then
     -- A re-embedding alone is not a change of the memory.
@@ -128,9 +130,9 @@ begin
       return new;
     end if;
     insert into public.memory_events (user_id, memory_id, operation, old_content, new_content, memory_type,
-      importance, metadata, expires_at, source_message_ids, decider, reason)
+      importance, metadata, expires_at, source_message_ids, decider, reason, created_at)
     values (new.user_id, new.id, case when requested = 'restore' then 'restore' else 'update' end, old.content,
-      new.content, new.memory_type, new.importance, new.metadata, new.expires_at, sources, decider, reason);
+      new.content, new.memory_type, new.importance, new.metadata, new.expires_at, sources, decider, reason, pg_catalog.clock_timestamp());
     return new;
   else
     -- The cascade of a deleted account leaves no history behind.
@@ -138,9 +140,9 @@ begin
       return old;
     end if;
     insert into public.memory_events (user_id, memory_id, operation, old_content, new_content, memory_type,
-      importance, metadata, expires_at, source_message_ids, decider, reason)
+      importance, metadata, expires_at, source_message_ids, decider, reason, created_at)
     values (old.user_id, old.id, case when requested = 'delete' then 'delete' else 'forget' end, old.content, null,
-      old.memory_type, old.importance, old.metadata, old.expires_at, sources, decider, reason);
+      old.memory_type, old.importance, old.metadata, old.expires_at, sources, decider, reason, pg_catalog.clock_timestamp());
     return old;
   end if;
 end;

@@ -1,4 +1,6 @@
 export { contentHash } from './content-hash.js'
+export type { MemoryEvent, MemoryEventOperation } from './history.js'
+export * from './learning/index.js'
 export { type MmrCandidate, maximalMarginalRelevance } from './mmr.js'
 export {
   createMemoryRepository,
@@ -20,6 +22,7 @@ export {
   MEMORY_TYPES,
   type Memory,
   MemoryContent,
+  MemoryHistoryOptions,
   type MemoryHybridHit,
   MemoryId,
   MemoryMetadata,

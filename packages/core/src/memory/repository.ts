@@ -9,6 +9,7 @@ import { parseInput } from '../validation.js'
 import { addMemories } from './add-many.js'
 import { contentHash } from './content-hash.js'
 import { embedTexts, requireEmbedder } from './embedding.js'
+import { type MemoryEvent, readHistory, restoreFromHistory } from './history.js'
 import { maximalMarginalRelevance } from './mmr.js'
 import { createdKey, tableOf, toMemory } from './rows.js'
 import {
@@ -18,6 +19,7 @@ import {
   HybridSearchMemoriesInput,
   ListMemoriesInput,
   type Memory,
+  MemoryHistoryOptions,
   type MemoryHybridHit,
   MemoryId,
   type MemorySearchHit,
@@ -82,6 +84,20 @@ export interface MemoryRepository {
   search(input: SearchMemoriesInput, options?: MemoryCallOptions): Promise<MemorySearchHit[]>
   /** Vector + full-text recall fused by Reciprocal Rank Fusion in one SQL statement. */
   hybridSearch(input: HybridSearchMemoriesInput, options?: MemoryCallOptions): Promise<MemoryHybridHit[]>
+  /**
+   * A long-term memory's history, oldest first: every add, update, delete (by memory learning),
+   * forget and restore, with old and new content, the source messages and the decider. Kept after
+   * the memory is forgotten; the user's own memories only (RLS); an unknown id has an empty history.
+   */
+  history(id: string, options?: MemoryHistoryOptions): Promise<MemoryEvent[]>
+  /**
+   * Brings a long-term memory back from its history: pass a **memory id** to restore a deleted or
+   * forgotten memory as it was (same id), or an **event id** to go back to the version that event
+   * recorded. The content is embedded again; the change is recorded as a `restore`. `not_found`
+   * for an unknown ref, `conflict` for a memory id of a memory that exists or content another
+   * memory holds.
+   */
+  restore(ref: string, options?: MemoryCallOptions): Promise<Memory>
 }
 
 /** The ports the memory repositories use. */
@@ -301,5 +317,22 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
 
     search,
     hybridSearch,
+
+    history: async (id, options) => {
+      const memoryId = parseInput(MemoryId, id, what)
+      const { limit } = parseInput(MemoryHistoryOptions, options ?? {}, what)
+      return run((trx) => readHistory(trx, memoryId, limit))
+    },
+
+    restore: async (ref, options) => {
+      const id = parseInput(MemoryId, ref, what)
+      const active = requireEmbedder(embedder)
+      return run((trx) =>
+        restoreFromHistory(trx, scope.userId as string, id, async (content) => {
+          const [vector] = await embed([content], options)
+          return { vector: vector as number[], model: active.model }
+        }),
+      )
+    },
   }
 }

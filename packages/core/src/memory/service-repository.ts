@@ -27,6 +27,8 @@ export function createMemoryServiceRepository(scope: Scope, ports: MemoryPorts):
       const { limit } = parseInput(PurgeExpiredMemoriesInput, input ?? {}, what)
       try {
         return await scope.run(async (trx) => {
+          // The history records these deletions as forgotten by `expiry`.
+          await sql`select set_config('tripsage.memory_change', '{"decider":"expiry"}', true)`.execute(trx)
           // One statement; the partial `expires_at` indexes find the rows, oldest expiry first.
           const result = await sql<{ memories: number; session_memories: number }>`
             with purged_memories as (

@@ -16,7 +16,6 @@ import { delivery, keys, mortalKv, url } from '../test-utils.js'
 import { memorySyncBusinessKey } from './business-key.js'
 import { enqueueMemorySync } from './enqueue.js'
 import { createMemorySyncHandler } from './handler.js'
-import { preferenceStatements } from './long-term.js'
 import type { MemorySyncPayload } from './schema.js'
 
 let database: TestDatabase
@@ -100,7 +99,7 @@ function handlerFor(kv: KvStore | RedisLike, embedder: Embedder, extra: { claimT
 }
 
 describe('memory sync end to end (embedded queue → signed request → handler → PGlite)', () => {
-  it('embeds each job in one call and writes session memories plus preference memories in one go', async () => {
+  it('embeds the messages in one call and the learned facts in one more, and writes both in one go', async () => {
     const sessionId = await newSession(alice)
     const messages = await addMessages(alice, sessionId, [
       { role: 'user', content: 'Planning Lisbon in May. I prefer aisle seats and boutique hotels.' },
@@ -115,16 +114,16 @@ describe('memory sync end to end (embedded queue → signed request → handler 
     await queue.drain()
     expect(jobs).toHaveLength(1)
     expect(queue.deliveries.map((d) => d.status)).toEqual([200])
-    expect(embedder.calls).toBe(1)
-    expect(embedder.texts).toBe(3) // the tool message is not enqueued
+    expect(embedder.calls).toBe(2) // the messages, then the facts
+    expect(embedder.texts).toBe(3 + 2) // the tool message is not enqueued
     expect(await counts(sessionId, alice.id)).toEqual({ session: 3, longTerm: 2 })
     const me = createTripSage({ db: database.db, embedder: localEmbedder() }).forUser(alice.claims)
     const hits = await me.memory.search({ query: 'aisle seat', sessionId, limit: 1 })
     expect(hits[0]?.sourceMessageId).toBe(messages[0]?.id)
     const prefs = await me.memory.list({ types: ['user_preference'] })
     expect(prefs.items.map((m) => m.content).sort()).toEqual([
-      'Planning Lisbon in May. I prefer aisle seats and boutique hotels.',
-      'Yes please, and we never fly overnight.',
+      'I prefer aisle seats and boutique hotels',
+      'We never fly overnight',
     ])
     queue.close()
   })
@@ -181,7 +180,7 @@ describe('memory sync: exactly one effect', () => {
     expect(await res.json()).toMatchObject({ result: { synced: 0, alreadySynced: 10 } })
     expect(await counts(sessionId, alice.id)).toEqual(before)
     expect(before).toEqual({ session: 10, longTerm: 10 })
-    expect(embedder.calls).toBe(1)
+    expect(embedder.calls).toBe(2) // the first delivery's messages and facts; the replay embeds nothing
   })
 
   for (const backend of ['memoryKv', 'real Redis (Upstash bridge)'] as const) {
@@ -195,7 +194,7 @@ describe('memory sync: exactly one effect', () => {
       const statuses = (await Promise.all(requests.map(handler))).map((r) => r.status)
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1)
       expect(statuses.every((s) => s === 200 || s === 409)).toBe(true)
-      expect(embedder.calls).toBe(1)
+      expect(embedder.calls).toBe(2)
       expect(await counts(sessionId, alice.id)).toEqual({ session: 10, longTerm: 10 })
     })
   }
@@ -407,20 +406,22 @@ describe('memory sync: refusals', () => {
     expect(key).toBe(row?.key)
   })
 
-  it('the default classifier keeps only first-person user preferences', () => {
-    const m = (role: 'user' | 'assistant', content: string) => ({
-      id: '00000000-0000-4000-8000-000000000001',
-      role,
-      content,
-      createdAt: '2026-11-24T00:00:00Z',
+  it('session memories only with learning: false (no fact extracted, no long-term memory)', async () => {
+    const sessionId = await newSession(alice)
+    const messages = await addMessages(alice, sessionId, [{ role: 'user', content: 'I prefer aisle seats.' }])
+    const embedder = countingEmbedder()
+    const tripsage = createTripSage({ db: database.db })
+    const handler = createMemorySyncHandler({
+      tripsage,
+      embedder,
+      kv: memoryKv(),
+      receiver: keys,
+      url,
+      learning: false,
     })
-    expect(preferenceStatements(m('user', 'I prefer window seats'))).toEqual({
-      type: 'user_preference',
-      importance: 0.7,
-    })
-    expect(preferenceStatements(m('user', "I'm vegetarian"))).not.toBeNull()
-    expect(preferenceStatements(m('user', 'My favourite airline is TAP'))).not.toBeNull()
-    expect(preferenceStatements(m('user', 'What is the weather in Lisbon?'))).toBeNull()
-    expect(preferenceStatements(m('assistant', 'I prefer to double-check'))).toBeNull()
+    const res = await handler(await delivery({ userId: alice.id, sessionId, messages }))
+    expect(res.status).toBe(200)
+    expect(await counts(sessionId, alice.id)).toEqual({ session: 1, longTerm: 0 })
+    expect(embedder.calls).toBe(1)
   })
 })
