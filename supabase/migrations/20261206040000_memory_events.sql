@@ -6,7 +6,8 @@
 -- `tripsage.memory_change` (JSON: decider, sourceMessageIds, reason, operation); without it the
 -- decider is `user` or `service` by the JWT role and a delete is a `forget`.
 --
--- Events are stamped with clock_timestamp(), so the changes of one transaction keep their order.
+-- Events are stamped with clock_timestamp() and numbered by `seq` (clocks tie; PGlite's is coarse),
+-- so the changes of one transaction keep their order.
 --
 -- Nobody updates or deletes an event: no role has UPDATE/DELETE/TRUNCATE privileges, and a
 -- trigger refuses them even for the table owner. The one exception is the cascade of a deleted
@@ -14,6 +15,7 @@
 
 create table public.memory_events (
   id uuid primary key default gen_random_uuid(),
+  seq bigint generated always as identity,
   user_id uuid not null references auth.users (id) on delete cascade,
   memory_id uuid not null,
   operation text not null,
@@ -45,6 +47,7 @@ create table public.memory_events (
 
 comment on table public.memory_events is
   'Append-only history of long-term memories: one row per add, update, delete (by a decider), forget (by the user) and restore.';
+comment on column public.memory_events.seq is 'Append order: the history of a memory is read by seq.';
 comment on column public.memory_events.memory_id is
   'The memory the event is about (not a foreign key: the history outlives a deleted memory, which can be restored from it).';
 comment on column public.memory_events.memory_type is
@@ -55,12 +58,13 @@ comment on column public.memory_events.source_message_ids is
   'The chat messages the decision was drawn from (empty for direct calls).';
 
 -- Policy column first: the owner's history of one memory, in order.
-create index memory_events_user_id_memory_id_created_at_idx
-  on public.memory_events (user_id, memory_id, created_at);
+create index memory_events_user_id_memory_id_seq_idx
+  on public.memory_events (user_id, memory_id, seq);
 
 alter table public.memory_events enable row level security;
 
 revoke all on public.memory_events from public, anon, authenticated, service_role;
+revoke all on sequence public.memory_events_seq_seq from public, anon, authenticated, service_role;
 grant select on public.memory_events to authenticated, service_role;
 
 create policy memory_events_select_owner on public.memory_events

@@ -172,8 +172,8 @@ select is_empty($$select 1 from public.memory_events where user_id = (select id 
   union all select 1 from public.memories where user_id = (select id from ev_leaving)$$,
   'the deleted account leaves no memory and no history behind');
 
-select has_index('public', 'memory_events', 'memory_events_user_id_memory_id_created_at_idx',
-  array['user_id', 'memory_id', 'created_at']::name[], 'memory_events: the owner-policy index leads with user_id');
+select has_index('public', 'memory_events', 'memory_events_user_id_memory_id_seq_idx',
+  array['user_id', 'memory_id', 'seq']::name[], 'memory_events: the owner-policy index leads with user_id');
 
 select * from finish();
 rollback;

@@ -548,6 +548,7 @@ export type Database = {
           old_content: string | null
           operation: string
           reason: string | null
+          seq: number
           source_message_ids: string[]
           user_id: string
         }
@@ -564,6 +565,7 @@ export type Database = {
           old_content?: string | null
           operation: string
           reason?: string | null
+          seq?: never
           source_message_ids?: string[]
           user_id: string
         }
@@ -580,6 +582,7 @@ export type Database = {
           old_content?: string | null
           operation?: string
           reason?: string | null
+          seq?: never
           source_message_ids?: string[]
           user_id?: string
         }

@@ -59,7 +59,7 @@ interface EventRow {
 
 const eventColumns = sql.raw(
   'id, memory_id, operation, old_content, new_content, memory_type, importance, metadata, expires_at, ' +
-    'source_message_ids, decider, reason, created_at',
+    'source_message_ids, decider, reason, created_at, seq',
 )
 
 /**
@@ -75,9 +75,9 @@ export async function readHistory(trx: ScopedTransaction, memoryId: string, limi
     select * from (
       select ${eventColumns} from public.memory_events
       where memory_id = ${memoryId}::uuid
-      order by created_at desc, id desc
+      order by seq desc
       limit ${limit}
-    ) newest order by created_at, id`.execute(trx)
+    ) newest order by seq`.execute(trx)
   return result.rows.map(toEvent)
 }
 
@@ -113,7 +113,7 @@ export async function restoreFromHistory(
     const latest = await sql<EventRow>`
       select ${eventColumns} from public.memory_events
       where memory_id = ${ref}::uuid and operation in ('delete', 'forget')
-      order by created_at desc, id desc limit 1`.execute(trx)
+      order by seq desc limit 1`.execute(trx)
     event = latest.rows[0]
   }
   if (!event) throw new NotFoundError('No deleted memory or history event with this id')

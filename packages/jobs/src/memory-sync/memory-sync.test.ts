@@ -191,9 +191,13 @@ describe('memory sync: exactly one effect', () => {
       const requests = await Promise.all(
         Array.from({ length: 8 }, (_, i) => delivery(payload, { messageId: `dup-${sessionId}-${i % 3}` })),
       )
-      const statuses = (await Promise.all(requests.map(handler))).map((r) => r.status)
+      const responses = await Promise.all(requests.map(handler))
+      const statuses = responses.map((r) => r.status)
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1)
-      expect(statuses.every((s) => s === 200 || s === 409)).toBe(true)
+      // 409: another delivery holds the claim. 503: a claim outran its 1 s Redis deadline while the
+      // winner's PGlite work held this process's event loop (a shared 2-core machine) — both are
+      // "retry later" answers, and neither may add an effect.
+      expect(statuses.every((s) => s === 200 || s === 409 || s === 503)).toBe(true)
       expect(embedder.calls).toBe(2)
       expect(await counts(sessionId, alice.id)).toEqual({ session: 10, longTerm: 10 })
     })
@@ -322,6 +326,81 @@ describe('memory sync: faults (table-driven)', () => {
       bridge.setFailure(null)
     }
     expect(await counts(sessionId, alice.id)).toEqual({ session: 0, longTerm: 0 })
+  })
+})
+
+describe('memory sync: learning (extraction → reconciliation → history), exactly once', () => {
+  async function events(userId: string): Promise<{ operation: string; decider: string }[]> {
+    const r = await sql<{ operation: string; decider: string }>`
+      select operation, decider from public.memory_events where user_id = ${userId} order by seq`.execute(database.db)
+    return r.rows
+  }
+
+  it('the offline default updates, deletes, skips and adds; concurrent and later redeliveries replay no decision', async () => {
+    const carol = await createTestUser(database.db)
+    const me = createTripSage({ db: database.db, embedder: localEmbedder() }).forUser(carol.claims)
+    const [aisle, vegetarian] = await me.memory.addMany([
+      { content: 'I prefer aisle seats' },
+      { content: "I'm vegetarian" },
+      { content: 'I live in Berlin', type: 'other' },
+    ])
+    const sessionId = await newSession(carol)
+    const messages = await addMessages(carol, sessionId, [
+      { role: 'user', content: 'I prefer window seats now.' },
+      { role: 'assistant', content: 'Noted, window seats it is.' },
+      { role: 'user', content: "I'm no longer vegetarian." },
+      { role: 'user', content: 'As you know, I live in Berlin.' },
+      { role: 'user', content: 'I love boutique hotels. What is the weather in Lisbon?' },
+    ])
+    const before = await events(carol.id)
+    const payload = { userId: carol.id, sessionId, messages }
+    // Four deliveries at once, each with its own idempotency store: only the database dedupes.
+    const responses = await Promise.all(
+      [0, 1, 2, 3].map(async (i) =>
+        handlerFor(memoryKv(), countingEmbedder())(await delivery(payload, { messageId: `learn-${sessionId}-${i}` })),
+      ),
+    )
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200])
+    const results = await Promise.all(
+      responses.map(
+        async (r) => ((await r.json()) as { result: { synced: number; memories: Record<string, unknown> } }).result,
+      ),
+    )
+    const winners = results.filter((r) => r.synced > 0)
+    expect(winners).toHaveLength(1)
+    expect(winners[0]?.memories).toEqual({
+      decider: 'rule:reconcile-v1',
+      extracted: 4,
+      dropped: 0,
+      added: 1,
+      updated: 1,
+      deleted: 1,
+      unchanged: 1,
+    })
+    for (const r of results.filter((x) => x.synced === 0)) {
+      expect(r.memories).toMatchObject({ added: 0, updated: 0, deleted: 0 })
+    }
+
+    const after = await events(carol.id)
+    expect(after.slice(before.length)).toEqual([
+      { operation: 'update', decider: 'rule:reconcile-v1' },
+      { operation: 'delete', decider: 'rule:reconcile-v1' },
+      { operation: 'add', decider: 'rule:reconcile-v1' },
+    ])
+    const contents = (await me.memory.list()).items.map((m) => m.content).sort()
+    expect(contents).toEqual(['I live in Berlin', 'I love boutique hotels', 'I prefer window seats now'])
+    expect((await me.memory.get(aisle?.id as string)).content).toBe('I prefer window seats now')
+    expect((await me.memory.history(vegetarian?.id as string)).at(-1)).toMatchObject({
+      operation: 'delete',
+      sourceMessageIds: [messages[2]?.id],
+    })
+
+    // Past the idempotency window: a fresh store, a new message id. Nothing is decided again.
+    const late = await handlerFor(memoryKv(), countingEmbedder())(await delivery(payload, { messageId: 'learn-late' }))
+    expect(((await late.json()) as { result: { synced: number } }).result.synced).toBe(0)
+    expect(await events(carol.id)).toEqual(after)
+    // The deleted memory can be restored from its history.
+    expect((await me.memory.restore(vegetarian?.id as string)).content).toBe("I'm vegetarian")
   })
 })
 

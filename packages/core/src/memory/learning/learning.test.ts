@@ -283,7 +283,7 @@ describe('memory learning with a model (mock): extraction → reconciliation →
     const plan = await planMemoryChanges(me.memory, embedder, batch, { userId: user.id })
     await me.transaction((tx) => applyMemoryPlan(tx.db, plan, { userId: user.id }))
     const all = (await me.memory.list()).items
-    expect(all.map((m) => m.content)).toEqual(['Hmm, actually I prefer window seats'])
+    expect(all.map((m) => m.content)).toEqual(['I prefer window seats'])
     const [event] = await me.memory.history(all[0]?.id as string)
     expect(event?.sourceMessageIds.sort()).toEqual(batch.map((m) => m.id).sort())
     expect(event?.decider).toBe('rule:reconcile-v1')

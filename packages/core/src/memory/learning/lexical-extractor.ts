@@ -74,7 +74,7 @@ const question =
   /^(?:do|does|did|can|could|would|should|shall|will|what|which|where|when|who|whom|how|why|is|are|am|any)\b/i
 const hypothetical = /^(?:if|unless|suppose|imagine|in case)\b/i
 const filler =
-  /^(?:(?:yes|yeah|yep|no|nope|ok|okay|sure|great|thanks|thank you|please|also|oh|and|but|so|well|actually|btw|by the way|just so you know|fyi|for the record|to be honest|honestly|one more thing)[\s,!.:;-]*)+/i
+  /^(?:(?:yes|yeah|yep|no|nope|ok|okay|sure|great|thanks|thank you|please|also|oh|and|but|so|well|actually|btw|by the way|just so you know|fyi|for the record|to be honest|honestly|one more thing|as you know|as i said|as i mentioned|like i said|as always|remember|just to remind you|again|anyway|hmm|um)[\s,!.:;-]*)+/i
 
 /** Splits a message into sentences. */
 function sentences(text: string): string[] {
