@@ -11,7 +11,7 @@ interface StatementRule {
   readonly importance: number
 }
 
-const subject = String.raw`\b(?:i|we)(?:'m| am| are|'re|'ve| have|'d| would)?`
+const subject = String.raw`\b(?:i|we)(?:'m| am| are|'re|'ve| have|'d| would|'ll| will)?`
 
 // Order matters: the first rule that matches a clause decides its type and importance.
 const rules: readonly StatementRule[] = [
@@ -53,7 +53,7 @@ const rules: readonly StatementRule[] = [
   // Facts about the traveller: home, companions, loyalty programmes.
   {
     pattern: new RegExp(
-      String.raw`${subject} ?(?:live|living|based|moved) (?:in|to)\b|\b(?:my|our) home airport\b|${subject} (?:usually )?fly (?:out of|from)\b|${subject} ?(?:usually |always )?(?:travel|travelling|traveling) with\b|\b(?:my|our) (?:wife|husband|partner|kids|children|son|daughter|dog) (?:is|are|has|have)\b|${subject} (?:a )?(?:member of|frequent flyer)\b`,
+      String.raw`${subject} ?(?:live|living|based|moved) (?:in|to)\b|\b(?:my|our) home airport\b|${subject} (?:usually )?fly (?:out of|from)\b|${subject} ?(?:be )?(?:usually |always |mostly )?(?:travel|travelling|traveling) with\b|\b(?:my|our) (?:wife|husband|partner|kids|children|son|daughter|dog) (?:is|are|has|have)\b|${subject} (?:a )?(?:member of|frequent flyer)\b`,
       'i',
     ),
     type: 'other',

@@ -208,11 +208,30 @@ function resolve(
       }
       return
     }
+    // A later decision about a memory an earlier one already changes wins: one statement per memory.
+    if (target !== undefined && (decision.operation === 'UPDATE' || decision.operation === 'DELETE')) {
+      const earlier = changes.find(
+        (c) => c.targetId === target && (c.operation === 'UPDATE' || c.operation === 'DELETE'),
+      )
+      if (earlier?.operation === 'DELETE' && decision.operation === 'DELETE') {
+        changes.push({ ...base, operation: 'NONE', targetId: target, reason })
+        return
+      }
+      if (earlier?.operation === 'UPDATE') {
+        base.sourceMessageIds = union(earlier.sourceMessageIds, base.sourceMessageIds)
+        Object.assign(earlier, { operation: 'NONE', content: undefined, embedding: undefined })
+      }
+    }
     switch (decision.operation) {
       case 'ADD':
         changes.push({ ...base, operation: 'ADD', content: fact.content, embedding: vectors[i], reason })
         return
       case 'UPDATE':
+        // The target is deleted by an earlier change of this plan: the newer value stands alone.
+        if (changes.some((c) => c.operation === 'DELETE' && c.targetId === decision.targetId)) {
+          changes.push({ ...base, operation: 'ADD', content: decision.content, embedding: undefined, reason })
+          return
+        }
         changes.push({
           ...base,
           operation: 'UPDATE',
