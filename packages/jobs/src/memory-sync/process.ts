@@ -30,10 +30,13 @@ export interface MemoryLearningSummary {
   extracted: number
   /** Facts over `maxFacts`, left out. */
   dropped: number
-  /** Long-term memories added, updated and deleted; facts that changed nothing. */
+  /** Long-term memories added. */
   added: number
+  /** Long-term memories updated (their ids kept). */
   updated: number
+  /** Long-term memories deleted (a fact contradicted them). */
   deleted: number
+  /** Facts that changed nothing (NONE, or a change that found its target gone). */
   unchanged: number
 }
 
