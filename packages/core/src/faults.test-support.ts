@@ -1,5 +1,5 @@
 import {
-  type CompiledQuery,
+  CompiledQuery,
   type DatabaseConnection,
   type Dialect,
   type Driver,
@@ -44,9 +44,18 @@ function wrapDriver(driver: Driver, faults: DatabaseFaults): Driver {
     async acquireConnection(options) {
       const connection = await driver.acquireConnection(options)
       const wrapped: DatabaseConnection = {
-        executeQuery(query) {
+        async executeQuery(query) {
           const error = faults.query?.(query)
-          if (error) return Promise.reject(error)
+          if (error) throw error
+          // A scope on a driver that takes several statements per message commits with a plain
+          // `commit` query rather than the driver's commitTransaction: lose that one the same way.
+          if (/^\s*commit\s*;?\s*$/i.test(query.sql)) {
+            const lost = faults.commit?.()
+            if (lost) {
+              await connection.executeQuery(CompiledQuery.raw('rollback'))
+              throw lost
+            }
+          }
           return connection.executeQuery(query)
         },
         streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
