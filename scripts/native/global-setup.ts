@@ -7,12 +7,12 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { sql } from 'kysely'
+import type { TestProject } from 'vitest/node'
 // Source paths, not package names: Vitest loads a global setup outside the projects' resolve
 // conditions, where `@tripsage/*` would resolve to their (unbuilt) dist.
 import { applyPlatform } from '../../packages/core/src/db/platform.js'
 import { startPostgresServer } from '../../packages/testing/src/postgres-server.js'
-import { sql } from 'kysely'
-import type { TestProject } from 'vitest/node'
 import { repoRoot } from '../sql-bundle.js'
 import { onDatabase, withDatabase } from './connections.js'
 import { cliUrl, supabaseCli } from './supabase-cli.js'

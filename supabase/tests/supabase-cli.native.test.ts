@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { applyPlatform, bundledMigrations, migrate } from '@tripsage/core'
 import { createTestDatabase, type TestDatabase } from '@tripsage/testing'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { onDatabase, withDatabase } from '../../scripts/native/connections.js'
 import { cliUrl, supabaseCli } from '../../scripts/native/supabase-cli.js'
+import { repoRoot } from '../../scripts/sql-bundle.js'
 
 // Native-only (project db-native): the Supabase CLI needs a PostgreSQL server over TCP. The
 // template every native test database clones was migrated by `supabase db push`.
@@ -85,5 +88,28 @@ describe('migrate() and the Supabase CLI share one history', () => {
     } finally {
       await onDatabase(server, (db) => sql`drop database if exists ${sql.id(name)} with (force)`.execute(db))
     }
+  })
+})
+
+describe('supabase gen types typescript', () => {
+  it('generates what database.types.ts holds (pnpm db:types: postgres-meta on PGlite)', async () => {
+    const { stdout } = await supabaseCli([
+      'gen',
+      'types',
+      'typescript',
+      '--db-url',
+      cliUrl(database.url as string),
+      '--schema',
+      'public',
+    ])
+    const committed = readFileSync(join(repoRoot, 'packages/core/src/db/database.types.ts'), 'utf8')
+    // Layout aside (the CLI does not format; ours is formatted by Biome), the only difference is
+    // the CLI's newer postgres-meta adding `ComputedFields: never` to each table (no computed fields here).
+    const shape = (text: string) =>
+      text
+        .replaceAll('ComputedFields: never', '')
+        .replaceAll("'", '"')
+        .replace(/[\s,;()|]/g, '')
+    expect(shape(stdout)).toBe(shape(committed))
   })
 })
