@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
+import { jsonFromText } from '../db/json-param.js'
 import type { ScopedTransaction } from '../db/scope.js'
 import type { Embedder } from '../embeddings/embedder.js'
 import { toVectorText } from '../embeddings/vector-text.js'
@@ -224,7 +225,7 @@ function insertStatement(table: MemoryTable, userId: string, rows: InsertRow[]):
       : sql`(session_id, content_hash) in (select session_id, content_hash from input)
           or source_message_id in (select source_message_id from input where source_message_id is not null)`
   return sql<MemoryRow>`
-    with input as (select * from json_to_recordset(${json}::json) as r(${recordType})),
+    with input as (select * from json_to_recordset(${jsonFromText(json)}) as r(${recordType})),
     inserted as (${insert} on conflict do nothing returning ${memoryColumns(table)})
     select * from inserted
     union all

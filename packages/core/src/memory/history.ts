@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { jsonbValue } from '../db/json-param.js'
 import type { ScopedTransaction } from '../db/scope.js'
 import { toVectorText } from '../embeddings/vector-text.js'
 import { NotFoundError, TripSageError } from '../errors.js'
@@ -133,12 +134,12 @@ export async function restoreFromHistory(
   await sql`select set_config('tripsage.memory_change', ${JSON.stringify({ decider: 'user', operation: 'restore' })}, true)`.execute(
     trx,
   )
-  const metadata = JSON.stringify(parseJson(event.metadata))
+  const metadata = jsonbValue(parseJson(event.metadata))
   const written = existing
     ? await sql<MemoryRow>`
         update public.memories set content = ${content}, content_hash = ${hash},
           embedding = ${toVectorText(vector)}::extensions.vector, embedding_model = ${model},
-          memory_type = ${event.memory_type}, importance = ${Number(event.importance)}, metadata = ${metadata}::jsonb,
+          memory_type = ${event.memory_type}, importance = ${Number(event.importance)}, metadata = ${metadata},
           expires_at = ${event.expires_at === null ? null : toIso(event.expires_at)}::timestamptz
         where id = ${event.memory_id}::uuid
         returning ${memoryColumns('memories')}`.execute(trx)
@@ -146,7 +147,7 @@ export async function restoreFromHistory(
         insert into public.memories (id, user_id, memory_type, content, content_hash, embedding, embedding_model,
           metadata, importance, expires_at)
         values (${event.memory_id}::uuid, ${userId}::uuid, ${event.memory_type}, ${content}, ${hash},
-          ${toVectorText(vector)}::extensions.vector, ${model}, ${metadata}::jsonb, ${Number(event.importance)},
+          ${toVectorText(vector)}::extensions.vector, ${model}, ${metadata}, ${Number(event.importance)},
           ${event.expires_at === null ? null : toIso(event.expires_at)}::timestamptz)
         returning ${memoryColumns('memories')}`.execute(trx)
   await sql`select set_config('tripsage.memory_change', '', true)`.execute(trx)

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
 import { toTripSageError } from '../db/database-error.js'
+import { jsonbValue } from '../db/json-param.js'
 import type { Scope, ScopedTransaction, ScopeRunOptions } from '../db/scope.js'
 import { assertEmbedderFitsColumn, type Embedder } from '../embeddings/embedder.js'
 import { parseVectorText, toVectorText } from '../embeddings/vector-text.js'
@@ -266,7 +267,7 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
         set.push(sql`embedding_model = ${requireEmbedder(embedder).model}`)
       }
       if (changes.type !== undefined) set.push(sql`memory_type = ${changes.type}`)
-      if (changes.metadata !== undefined) set.push(sql`metadata = ${JSON.stringify(changes.metadata)}::jsonb`)
+      if (changes.metadata !== undefined) set.push(sql`metadata = ${jsonbValue(changes.metadata)}`)
       if (changes.importance !== undefined) set.push(sql`importance = ${changes.importance}`)
       if (changes.expiresAt !== undefined) set.push(sql`expires_at = ${changes.expiresAt}::timestamptz`)
       if (set.length === 0) return current

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { jsonbValue } from '../../db/json-param.js'
 import type { ScopedTransaction } from '../../db/scope.js'
 import { toVectorText } from '../../embeddings/vector-text.js'
 import { TripSageError } from '../../errors.js'
@@ -86,7 +87,7 @@ async function applyOne(
         metadata, importance, source_message_id)
       values (${context.userId}::uuid, ${change.type}, ${content}, ${hash},
         ${toVectorText(change.embedding as number[])}::extensions.vector, ${plan.embeddingModel},
-        ${JSON.stringify(context.metadata ?? {})}::jsonb, ${change.importance}, ${change.sourceMessageIds[0] ?? null}::uuid)
+        ${jsonbValue(context.metadata ?? {})}, ${change.importance}, ${change.sourceMessageIds[0] ?? null}::uuid)
       on conflict (user_id, content_hash) do nothing
       returning id`.execute(trx)
     const id = result.rows[0]?.id
