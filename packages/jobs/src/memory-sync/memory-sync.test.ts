@@ -1,4 +1,5 @@
 import { createTripSage, type Embedder, type KvStore, localEmbedder, memoryKv, type RedisLike } from '@tripsage/core'
+import { createPostgresDatabase } from '@tripsage/core/pg'
 import {
   createTestDatabase,
   createTestUser,
@@ -283,16 +284,10 @@ describe('memory sync: faults (table-driven)', () => {
     const sessionId = await newSession(alice)
     const messages = await addMessages(alice, sessionId, [{ role: 'user', content: `fault ${fault} ${sessionId}` }])
     const payload: MemorySyncPayload = { userId: alice.id, sessionId, messages }
-    // What `pg` throws when Postgres refuses connections (no SQLSTATE, a network error code).
+    // A real Postgres that refuses connections: nothing listens on port 1 of the loopback.
     const unreachable =
       fault === 'database'
-        ? (Object.assign(Object.create(database.db), {
-            transaction: () => ({
-              execute: async () => {
-                throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
-              },
-            }),
-          }) as typeof database.db)
+        ? createPostgresDatabase({ connectionString: 'postgres://postgres@127.0.0.1:1/postgres', max: 1 })
         : null
     const down: Embedder = {
       ...localEmbedder(),
@@ -324,6 +319,7 @@ describe('memory sync: faults (table-driven)', () => {
       expect(recorded.rows).toEqual([{ code: 'unavailable', retried: 2 }])
     } finally {
       bridge.setFailure(null)
+      await unreachable?.destroy()
     }
     expect(await counts(sessionId, alice.id)).toEqual({ session: 0, longTerm: 0 })
   })
