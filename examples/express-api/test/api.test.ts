@@ -281,8 +281,9 @@ describe('memory over HTTP', () => {
       .set(auth(judy.token))
       .send({ query: 'window seats', types: ['user_preference'] })
       .expect(200)
+    // Memory learning stores the user's statement (the lexical extractor drops the final stop).
     expect(recalled.body.items.map((m: { content: string }) => m.content)).toContain(
-      'I prefer window seats and we never fly overnight.',
+      'I prefer window seats and we never fly overnight',
     )
   })
 
@@ -322,7 +323,7 @@ describe('memory over HTTP', () => {
       .set(auth(kim.token))
       .send({ query: 'vegetarian restaurants' })
       .expect(200)
-    expect(found.body.items.map((m: { content: string }) => m.content)).toContain('I prefer vegetarian restaurants.')
+    expect(found.body.items.map((m: { content: string }) => m.content)).toContain('I prefer vegetarian restaurants')
   })
 })
 

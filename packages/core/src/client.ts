@@ -180,7 +180,9 @@ export function createTripSage(options: TripSageOptions): TripSage {
       ...createServiceRepositories(serviceScope, options),
       scope: serviceScope,
       transaction: (fn, callLimits) => {
-        const scope = callLimits ? createServiceScope(serviceDb, scopeOptions({ ...limits, ...callLimits })) : serviceScope
+        const scope = callLimits
+          ? createServiceScope(serviceDb, scopeOptions({ ...limits, ...callLimits }))
+          : serviceScope
         return mapTransactionErrors(
           scope.run((trx) => {
             const bound = bindScope(scope, trx)

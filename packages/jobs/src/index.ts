@@ -36,7 +36,18 @@ export { memorySyncBusinessKey } from './memory-sync/business-key.js'
 export { EnqueueMemorySyncInput, enqueueMemorySync } from './memory-sync/enqueue.js'
 export { createMemorySyncHandler, MEMORY_SYNC_JOB, type MemorySyncHandlerOptions } from './memory-sync/handler.js'
 export { loadSessionMessages } from './memory-sync/load-messages.js'
-export { type LongTermClassifier, type LongTermMemoryDecision, preferenceStatements } from './memory-sync/long-term.js'
+export {
+  classifierExtractor,
+  type LongTermClassifier,
+  type LongTermMemoryDecision,
+} from './memory-sync/long-term.js'
+export {
+  type MemoryLearningSummary,
+  type MemorySyncProcessPorts,
+  type MessageToProcess,
+  type ProcessedMessages,
+  processNewMessages,
+} from './memory-sync/process.js'
 export { MAX_MEMORY_SYNC_MESSAGES, type MemorySyncMessage, MemorySyncPayload } from './memory-sync/schema.js'
 export { truncateContent } from './memory-sync/split.js'
 export { type MemorySyncPorts, type MemorySyncResult, syncMemories } from './memory-sync/sync.js'

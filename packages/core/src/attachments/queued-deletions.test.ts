@@ -173,7 +173,7 @@ describe.each(backends)('queued object deletion on %s', (_name, open) => {
   /** The SDK over the same database, dying (every query fails) once `killed()` has been called. */
   function mortalSdk(store: BlobStore) {
     let dead = false
-    const db = faultyDatabase(database.pglite, {
+    const db = faultyDatabase(database.dialect(), {
       query: () => (dead ? Object.assign(new Error('Connection terminated'), { code: 'ECONNRESET' }) : undefined),
     })
     return { tripsage: createTripSage({ db, storage: store }), kill: () => (dead = true) }
