@@ -351,7 +351,7 @@ describe('memory sync: learning (extraction → reconciliation → history), exa
       { role: 'user', content: 'I love boutique hotels. What is the weather in Lisbon?' },
     ])
     const before = await events(carol.id)
-    const payload = { userId: carol.id, sessionId, messages }
+    const payload = { userId: carol.id, sessionId, messageIds: ids(messages) }
     // Four deliveries at once, each with its own idempotency store: only the database dedupes.
     const responses = await Promise.all(
       [0, 1, 2, 3].map(async (i) =>
@@ -540,7 +540,7 @@ describe('memory sync: refusals', () => {
       url,
       learning: false,
     })
-    const res = await handler(await delivery({ userId: alice.id, sessionId, messages }))
+    const res = await handler(await delivery({ userId: alice.id, sessionId, messageIds: ids(messages) }))
     expect(res.status).toBe(200)
     expect(await counts(sessionId, alice.id)).toEqual({ session: 1, longTerm: 0 })
     expect(embedder.calls).toBe(1)
