@@ -16,10 +16,10 @@ import {
   type RedisLike,
   supabaseStorage,
   type TripSage,
-  type TripSageDatabase,
   type UserClaims,
 } from '@tripsage/core'
 import { openEmbeddedDatabase } from '@tripsage/core/embedded'
+import { createPostgresDatabase } from '@tripsage/core/pg'
 import { type FileSystemStorage, fileSystemStorage } from '@tripsage/core/storage/fs'
 import {
   createEmbeddedQueue,
@@ -32,8 +32,6 @@ import {
 import { createTestUser } from '@tripsage/testing'
 import { Client as QstashClient } from '@upstash/qstash'
 import { Redis } from '@upstash/redis'
-import { Kysely, PostgresDialect } from 'kysely'
-import pg from 'pg'
 import { apiRateLimitRules } from './rate-limits.js'
 
 /** Turns the `Authorization` header into verified claims, or null when there is none / it is invalid. */
@@ -171,8 +169,9 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   // The job route's idempotency store: shared Redis when configured (every instance must see it).
   const jobKv: RedisLike | KvStore = redis ?? memoryKv()
   if (config.databaseUrl && config.supabaseUrl && config.supabaseServiceRoleKey) {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl })
-    const db = new Kysely<TripSageDatabase>({ dialect: new PostgresDialect({ pool }) })
+    // Pipeline mode, keep-alive, timeouts and an 'error' listener on every connection: a backend
+    // ended by the pooler or a restart is an `unavailable` error, never a crash.
+    const db = createPostgresDatabase({ connectionString: config.databaseUrl })
     const supabase = createClient(config.supabaseUrl, config.supabaseServiceRoleKey, {
       auth: { persistSession: false, autoRefreshToken: false },
     })

@@ -43,7 +43,7 @@ export async function startNativeDatabase(): Promise<NativeDatabase> {
 
 /** A driver the SDK supports, as a test parameter: how to get a Kysely instance over a URL. */
 export interface TestDriver {
-  /** `pg` or `postgres.js`, through the SDK's factory. */
+  /** `pg` or `postgres.js`, through the SDK's factory (both report `application_name` `tripsage`). */
   readonly name: 'pg' | 'postgres.js'
   /** The SDK's documented wiring for this driver, over `url`. */
   open(url: string, options?: { max?: number; prepare?: boolean }): Kysely<TripSageDatabase>
@@ -63,6 +63,7 @@ export const testDrivers: readonly TestDriver[] = [
           max: options.max ?? 4,
           prepare: options.prepare ?? true,
           connect_timeout: 5,
+          connection: { application_name: 'tripsage' },
           onnotice: () => undefined,
         }),
       ),

@@ -15,11 +15,10 @@ import {
   sql,
   Transaction,
 } from 'kysely'
-import { TripSageError } from '../errors.js'
 import type { Deadline } from './deadline.js'
 import type { TripSageDatabase } from './schema.js'
 import { type ScopeRole, type ScopeSettings, scopeEntryStatement, settingsQuery } from './scope-entry.js'
-import { commitWasRolledBack, wireOf } from './wire.js'
+import { commitWasRolledBack, type Wire, wireKey, wireOf } from './wire.js'
 
 /** A Kysely transaction with a scope's role and claims set. */
 export type ScopedTransaction = Transaction<TripSageDatabase>
@@ -79,7 +78,15 @@ export function withConnection<T>(
     if (deadline.cancelled) throw deadline.cancelled
     const wire = wireOf(connection)
     if (wire) deadline.onCancel(() => wire.destroy())
-    return use(connection)
+    // After a cancellation the callback may still be running: nothing more reaches the server
+    // (the caller was told `unavailable`; a late write must not follow).
+    const guarded: DatabaseConnection & { [wireKey]?: Wire } = {
+      executeQuery: (query) =>
+        deadline.cancelled ? Promise.reject(deadline.cancelled) : connection.executeQuery(query),
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+      ...(wire ? { [wireKey]: wire } : {}),
+    }
+    return use(guarded)
   })
 }
 

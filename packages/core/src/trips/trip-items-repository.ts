@@ -64,17 +64,16 @@ export function createTripItemRepository<
   const { relation, what } = kind
   const table = sql.table(`public.${relation.table}`)
 
-  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn)
-  // The first statement is the only write (a later one only explains an empty result): each
-  // statement may commit on its own, with `commit` in its flight (one round trip).
-  const runOne = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn, oneStatement)
+  // Every call here sends one statement, or one write followed only by a read explaining an
+  // empty result: each statement may commit on its own, `commit` in its flight (one round trip).
+  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn, oneStatement)
 
   return {
     async add(tripId, input) {
       const id = parseInput(EntityId, tripId, 'trip id')
       const values = toColumns(parseInput(kind.addSchema, input, what))
       const columns = Object.keys(values)
-      return runOne(async (trx) => {
+      return run(async (trx) => {
         // Selecting the trip first makes an invisible trip insert nothing (→ not_found) while a
         // visible, read-only one fails the insert policy (42501 → forbidden).
         const { rows } = await sql<{ row: Row }>`
@@ -94,7 +93,7 @@ export function createTripItemRepository<
       const id = parseInput(EntityId, itemId, `${what} id`)
       const values = toColumns(parseInput(kind.updateSchema, patch, what))
       const assignments = Object.keys(values).map((c) => sql`${sql.id(c)} = ${sql.id('input', c)}`)
-      return runOne(async (trx) => {
+      return run(async (trx) => {
         const { rows } = await sql<{ row: Row }>`
           update ${table} as item set ${sql.join(assignments)}
           from jsonb_populate_record(null::${table}, ${jsonbValue(values)}) as input
@@ -109,7 +108,7 @@ export function createTripItemRepository<
 
     async remove(itemId) {
       const id = parseInput(EntityId, itemId, `${what} id`)
-      await runOne(async (trx) => {
+      await run(async (trx) => {
         const { rows } = await sql`delete from ${table} where id = ${id} returning id`.execute(trx)
         if (rows.length === 0) throw await deniedOrInvisible(trx, sql`select 1 from ${table} where id = ${id}`, what)
       })
@@ -117,7 +116,7 @@ export function createTripItemRepository<
 
     async listByTrip(tripId) {
       const id = parseInput(EntityId, tripId, 'trip id')
-      return runOne(async (trx) => {
+      return run(async (trx) => {
         const { rows } = await sql<{ items: Row[] }>`
           select ${relationRows(relation, sql.ref('trip.id'))} as items
           from public.trips as trip

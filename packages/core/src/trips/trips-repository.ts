@@ -134,10 +134,9 @@ function sortKeyOf(row: TripRow, sortBy: 'startDate' | 'createdAt'): [string, st
  * @param scope - a user scope (or one bound to an open transaction)
  */
 export function createTripsRepository(scope: Scope): TripsRepository {
-  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn)
-  // The first statement is the only write (a later one only explains an empty result): each
-  // statement may commit on its own, with `commit` in its flight (one round trip).
-  const runOne = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn, oneStatement)
+  // Every call here sends one statement, or one write followed only by a read explaining an
+  // empty result: each statement may commit on its own, `commit` in its flight (one round trip).
+  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn, oneStatement)
   const visible = (id: string) => sql`select 1 from public.trips where id = ${id}`
 
   return {
@@ -146,7 +145,7 @@ export function createTripsRepository(scope: Scope): TripsRepository {
     async create(input) {
       const values = { user_id: scope.userId, ...toColumns(parseInput(CreateTripInput, input, what)) }
       const columns = Object.keys(values)
-      return runOne(async (trx) => {
+      return run(async (trx) => {
         const { rows } = await sql<{ row: TripRow }>`
           insert into public.trips as trip (${sql.join(columns.map((c) => sql.id(c)))})
           select ${sql.join(columns.map((c) => sql.id('input', c)))}
@@ -185,7 +184,7 @@ export function createTripsRepository(scope: Scope): TripsRepository {
         filters.push(sql`(${column}, trip.id) ${comparison} (${value}::${columnType}, ${id}::uuid)`)
       }
 
-      return runOne(async (trx) => {
+      return run(async (trx) => {
         const { rows } = await sql<{ trip: TripRow }>`
           select to_jsonb(trip.*) as trip
           from public.trips as trip
@@ -206,7 +205,7 @@ export function createTripsRepository(scope: Scope): TripsRepository {
       const tripKey = parseInput(EntityId, id, 'trip id')
       const values = toColumns(parseInput(UpdateTripInput, patch, what))
       const assignments = Object.keys(values).map((c) => sql`${sql.id(c)} = ${sql.id('input', c)}`)
-      return runOne(async (trx) => {
+      return run(async (trx) => {
         const { rows } = await sql<{ row: TripRow }>`
           update public.trips as trip set ${sql.join(assignments)}
           from jsonb_populate_record(null::public.trips, ${jsonbValue(values)}) as input
@@ -221,7 +220,7 @@ export function createTripsRepository(scope: Scope): TripsRepository {
 
     async delete(id) {
       const tripKey = parseInput(EntityId, id, 'trip id')
-      await runOne(async (trx) => {
+      await run(async (trx) => {
         const { rows } = await sql`delete from public.trips where id = ${tripKey} returning id`.execute(trx)
         if (rows.length === 0) throw await deniedOrInvisible(trx, visible(tripKey), what)
       })

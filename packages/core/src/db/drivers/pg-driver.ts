@@ -10,6 +10,7 @@ import {
   type TransactionSettings,
 } from 'kysely'
 import { type Wire, wireKey } from '../wire.js'
+import { leavesConnectionBroken } from './broken-connection.js'
 import { beginStatement, commitOrThrow } from './transaction-statements.js'
 
 /**
@@ -17,8 +18,11 @@ import { beginStatement, commitOrThrow } from './transaction-statements.js'
  * needs neither `pg` nor its types at run time.
  */
 export interface PgClientLike {
+  /** Runs one statement (simple protocol without values, extended with). */
   query(text: string, values?: readonly unknown[]): Promise<PgQueryResultLike>
+  /** Gives the client back to its pool; `true` makes the pool end it. */
   release(destroy?: boolean | Error): void
+  /** Listens for connection errors that reach no query. */
   on(event: 'error', listener: (error: Error) => void): unknown
   /** True when the client was created with `pipeline: true` (node-postgres pipeline mode). */
   readonly pipeline?: boolean
@@ -28,15 +32,21 @@ export interface PgClientLike {
 
 /** The answer of a `pg` query. */
 export interface PgQueryResultLike {
+  /** The command tag's verb: `SELECT`, `INSERT`, `COMMIT`, `ROLLBACK`… */
   readonly command: string
+  /** Rows affected or returned. */
   readonly rowCount: number | null
+  /** The rows. */
   readonly rows: unknown[]
 }
 
 /** The slice of a `pg` Pool the driver uses. */
 export interface PgPoolLike {
+  /** Checks a client out. */
   connect(): Promise<PgClientLike>
+  /** Ends every client. */
   end(): Promise<void>
+  /** Listens for errors of idle clients. */
   on(event: 'error', listener: (error: Error, client: unknown) => void): unknown
 }
 
@@ -180,11 +190,4 @@ class PgConnection implements DatabaseConnection {
     // `release(true)` makes pg-pool end the client instead of keeping it idle.
     this.#client.release(this.failed)
   }
-}
-
-/** No SQLSTATE (a network or driver failure), a connection exception (08…) or an ended backend (57P0x). */
-function leavesConnectionBroken(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code === 'EPIPE') return true
-  return code.startsWith('08') || code.startsWith('57P')
 }

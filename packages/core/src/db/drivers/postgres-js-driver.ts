@@ -10,6 +10,7 @@ import {
   type TransactionSettings,
 } from 'kysely'
 import { type Wire, wireKey } from '../wire.js'
+import { leavesConnectionBroken } from './broken-connection.js'
 import { beginStatement, commitOrThrow } from './transaction-statements.js'
 
 /** The connection postgres.js hands to a query's `onexecute` hook. */
@@ -24,11 +25,13 @@ type PostgresJsResult = unknown[] & { command?: string; count?: number }
 
 /** The slice of a reserved postgres.js connection (`await sql.reserve()`) the driver uses. */
 export interface PostgresJsReservedLike {
+  /** Runs one statement on the reserved connection. */
   unsafe(
     query: string,
     parameters?: unknown[],
     options?: { prepare?: boolean; onexecute?: (backend: PostgresJsBackend) => boolean },
   ): PromiseLike<PostgresJsResult>
+  /** Gives the connection back to the instance's pool. */
   release(): void
 }
 
@@ -37,8 +40,11 @@ export interface PostgresJsReservedLike {
  * Structural, so `@tripsage/core` needs no postgres.js at run time.
  */
 export interface PostgresJsSqlLike {
+  /** Reserves one connection for exclusive use. */
   reserve(): Promise<PostgresJsReservedLike>
+  /** Ends every connection. */
   end(options?: { timeout?: number }): Promise<void>
+  /** The parsed options; `prepare: false` turns named prepared statements off. */
   readonly options?: { readonly prepare?: boolean }
 }
 
@@ -70,7 +76,7 @@ class PostgresJsDriver implements Driver {
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new PostgresJsConnection(await this.#sql.reserve(), this.#sql.options?.prepare !== false)
+    return new PostgresJsConnection(await reserveWithWatchdog(this.#sql), this.#sql.options?.prepare !== false)
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
@@ -94,11 +100,63 @@ class PostgresJsDriver implements Driver {
   }
 }
 
+/** How long a reservation may stay unanswered before a second one is asked for. */
+const RESERVE_WATCHDOG_MS = 1_000
+/** At most this many reservations per checkout. */
+const RESERVE_ATTEMPTS = 3
+
+/**
+ * `sql.reserve()`, asked again every second while unanswered (three times at most). postgres.js 3.4 can lose a
+ * reservation that is waiting while a connection closes with an error (a reset): the closing
+ * connection takes the waiting reservation for its reconnect, then drops it while it fetches
+ * array types, and the reservation never resolves. A second reservation gets a connection as soon
+ * as one is free; whichever resolves first is used and any other is released when it arrives.
+ * The call's deadline still bounds the wait.
+ */
+function reserveWithWatchdog(sql: PostgresJsSqlLike): Promise<PostgresJsReservedLike> {
+  return new Promise((resolve, reject) => {
+    let settled = false
+    let pending = 0
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let asked = 0
+    const ask = () => {
+      asked++
+      pending++
+      sql.reserve().then(
+        (reserved) => {
+          pending--
+          if (settled) {
+            reserved.release()
+            return
+          }
+          settled = true
+          clearTimeout(timer)
+          resolve(reserved)
+        },
+        (error: unknown) => {
+          pending--
+          if (settled || pending > 0) return
+          settled = true
+          clearTimeout(timer)
+          reject(error)
+        },
+      )
+      if (asked < RESERVE_ATTEMPTS) {
+        timer = setTimeout(() => {
+          if (!settled) ask()
+        }, RESERVE_WATCHDOG_MS)
+      }
+    }
+    ask()
+  })
+}
+
 class PostgresJsConnection implements DatabaseConnection {
   readonly #reserved: PostgresJsReservedLike
   readonly #prepare: boolean
   #backend: PostgresJsBackend | undefined
-  #destroyed = false
+  /** Terminated by a deadline, or failed at the connection level: nothing more is sent on it. */
+  #broken = false
   readonly [wireKey]: Wire
 
   constructor(reserved: PostgresJsReservedLike, prepare: boolean) {
@@ -107,21 +165,34 @@ class PostgresJsConnection implements DatabaseConnection {
     this[wireKey] = {
       pipelined: true,
       destroy: () => {
-        this.#destroyed = true
-        this.#backend?.terminate()
+        // Nothing sent yet: the connection is clean and goes back as it is. Otherwise it may hold
+        // an open transaction or unread answers: terminate it (postgres.js then drops it).
+        if (!this.#backend) return
+        this.#broken = true
+        this.#backend.terminate()
       },
     }
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.#reserved.unsafe(compiledQuery.sql, [...compiledQuery.parameters], {
-      prepare: this.#prepare,
-      // postgres.js names the backend connection here; returning true keeps its pipeline going.
-      onexecute: (backend) => {
-        this.#backend = backend
-        return true
-      },
-    })
+    // On a connection that failed, postgres.js would either write to its closed socket (a
+    // TypeError thrown from a timer: an uncaught exception) or queue the query behind a close
+    // that already happened (it never settles). Refuse instead.
+    if (this.#broken || this.#backend?.reserved === null) throw connectionClosed()
+    let result: PostgresJsResult
+    try {
+      result = await this.#reserved.unsafe(compiledQuery.sql, [...compiledQuery.parameters], {
+        prepare: this.#prepare,
+        // postgres.js names the backend connection here; returning true keeps its pipeline going.
+        onexecute: (backend) => {
+          this.#backend = backend
+          return true
+        },
+      })
+    } catch (error) {
+      if (leavesConnectionBroken(error)) this.#broken = true
+      throw error
+    }
     const { command, count } = result
     if (command === 'ROLLBACK' || command === 'COMMIT') return { rows: [{ command }] as R[] }
     return {
@@ -139,10 +210,19 @@ class PostgresJsConnection implements DatabaseConnection {
   }
 
   release(): void {
-    // A closed connection (terminated by a deadline, or ended by the server or the network) is
-    // back in postgres.js's closed queue already; releasing it would put a dead connection in the
-    // open queue for the next reservation.
-    if (this.#destroyed || this.#backend?.reserved === null) return
+    // A closed connection is back in postgres.js's closed queue already; releasing it would put a
+    // dead connection in the open queue. A broken one is terminated (which also fails any query
+    // still waiting on it) and dropped the same way.
+    if (this.#backend?.reserved === null) return
+    if (this.#broken && this.#backend) {
+      this.#backend.terminate()
+      return
+    }
     this.#reserved.release()
   }
+}
+
+/** The error of a query sent on a reservation whose connection already ended (postgres.js's code). */
+function connectionClosed(): Error {
+  return Object.assign(new Error('The database connection was closed'), { code: 'CONNECTION_CLOSED' })
 }
