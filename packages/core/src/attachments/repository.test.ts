@@ -368,7 +368,7 @@ describe('virus scan', () => {
       me.transaction(({ db: trx }) =>
         trx.updateTable('file_attachments').set({ virus_scan_status: 'clean' }).where('id', '=', file.id).execute(),
       ),
-    ).rejects.toMatchObject({ code: '42501' })
+    ).rejects.toMatchObject({ code: 'forbidden', details: { sqlState: '42501' } })
 
     await tripsage.service.attachments.setScanResult(file.id, { status: 'clean' })
     await expect(me.attachments.signedUrl(file.id)).resolves.toMatchObject({ url: expect.any(String) })

@@ -161,7 +161,10 @@ describe('me.keys', () => {
       sql`select decrypted_secret from vault.decrypted_secrets`,
       sql`select secret from vault.secrets`,
     ]) {
-      await expect(me.transaction(({ db }) => statement.execute(db))).rejects.toMatchObject({ code: '42501' })
+      await expect(me.transaction(({ db }) => statement.execute(db))).rejects.toMatchObject({
+        code: 'forbidden',
+        details: { sqlState: '42501' },
+      })
       await expect(
         database.db.transaction().execute(async (trx) => {
           await sql`select set_config('role', 'anon', true), set_config('request.jwt.claims', '{"role":"anon"}', true)`.execute(
