@@ -53,7 +53,24 @@ export const projects: TestProjectInlineConfiguration[] = [
  * project per driver. An integration file is any test file that calls `createTestDatabase(`: each
  * gets its own clone of the template database. PGlite-only files call `createEmbeddedTestDatabase`.
  */
-const nativeDrivers: NativeDriver[] = ['pg', 'postgres-js']
+const nativeDrivers = nativeDriverList(process.env.TRIPSAGE_NATIVE_DRIVERS)
+
+/**
+ * `TRIPSAGE_NATIVE_DRIVERS=pg,postgres-js` (comma-separated; default `pg`). Each driver adds a
+ * core and a jobs project (~6 min each on the 2-core CI machine), so CI runs `pg` only to stay
+ * under 15 minutes; see docs/decisions/0006-native-test-tier.md.
+ */
+function nativeDriverList(value: string | undefined): NativeDriver[] {
+  const known: NativeDriver[] = ['pg', 'postgres-js', 'pg-kysely']
+  const asked = (value ?? 'pg')
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean)
+  const unknown = asked.filter((d) => !known.includes(d as NativeDriver))
+  if (unknown.length > 0)
+    throw new Error(`TRIPSAGE_NATIVE_DRIVERS: unknown driver(s) ${unknown.join(', ')}; known: ${known.join(', ')}`)
+  return asked as NativeDriver[]
+}
 
 const tier = nativeTestTier()
 if (tier.enabled) {
