@@ -53,12 +53,29 @@ export const projects: TestProjectInlineConfiguration[] = [
  * project per driver. An integration file is any test file that calls `createTestDatabase(`: each
  * gets its own clone of the template database. PGlite-only files call `createEmbeddedTestDatabase`.
  */
-const nativeDrivers: NativeDriver[] = ['pg']
+const nativeDrivers = nativeDriverList(process.env.TRIPSAGE_NATIVE_DRIVERS)
+
+/**
+ * `TRIPSAGE_NATIVE_DRIVERS=pg,postgres-js` (comma-separated; default `pg`). Each driver adds a
+ * core and a jobs project (~6 min each on the 2-core CI machine), so CI runs `pg` only to stay
+ * under 15 minutes; see docs/decisions/0006-native-test-tier.md.
+ */
+function nativeDriverList(value: string | undefined): NativeDriver[] {
+  const known: NativeDriver[] = ['pg', 'postgres-js', 'pg-kysely']
+  const asked = (value ?? 'pg')
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean)
+  const unknown = asked.filter((d) => !known.includes(d as NativeDriver))
+  if (unknown.length > 0)
+    throw new Error(`TRIPSAGE_NATIVE_DRIVERS: unknown driver(s) ${unknown.join(', ')}; known: ${known.join(', ')}`)
+  return asked as NativeDriver[]
+}
 
 const tier = nativeTestTier()
 if (tier.enabled) {
-  for (const driver of nativeDrivers) {
-    const suffix = driver === 'pg' ? '' : `-${driver}`
+  for (const [index, driver] of nativeDrivers.entries()) {
+    const suffix = index === 0 ? '' : `-${driver}`
     const native = (name: string, root: string, include: string[]): TestProjectInlineConfiguration => ({
       ...source,
       test: {
@@ -73,18 +90,23 @@ if (tier.enabled) {
     projects.push(
       native('core', './packages/core', integrationFiles('packages/core/src')),
       native('jobs', './packages/jobs', integrationFiles('packages/jobs/src')),
+    )
+    // Driver-independent: the test-database helper itself, and the SQL-level checks (pgTAP through
+    // `pg_prove`, the Supabase CLI), once.
+    if (index > 0) continue
+    projects.push(
       native('testing', './packages/testing', integrationFiles('packages/testing/src')),
       native('db', './supabase', [
         'tests/supabase-cli.native.test.ts',
-        // pgTAP through `pg_prove` (else the db project's PGlite run is the only pgTAP run).
         ...(tier.pgProve ? ['tests/pgtap.test.ts'] : []),
       ]),
     )
   }
-  if (!tier.pgProve)
+  if (!tier.pgProve) {
     console.warn(
-      'native test tier: pgTAP suite skipped natively: no pg_prove (apt-get install libtap-parser-sourcehandler-pgtap-perl postgresql-15-pgtap)',
+      'native test tier: pgTAP not run natively: no pg_prove (apt-get install libtap-parser-sourcehandler-pgtap-perl postgresql-15-pgtap)',
     )
+  }
 } else {
   console.warn(
     `native test tier skipped: ${tier.reason}; set ${SERVER_URL_VARIABLE} to a Postgres with pgvector (e.g. \`supabase start\`'s) to run it`,

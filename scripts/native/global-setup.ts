@@ -31,13 +31,13 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Superuser URL of the migrated template database. */
     tripsageNativeTemplateUrl: string
-    /** The driver a native project tests (`pg`, `pg-pipeline`). */
+    /** The driver a native project tests (see scripts/native/setup-database.ts). */
     tripsageNativeDriver: NativeDriver
   }
 }
 
 /** The drivers a native project can run the suite through. */
-export type NativeDriver = 'pg' | 'pg-pipeline'
+export type NativeDriver = 'pg' | 'postgres-js' | 'pg-kysely'
 
 // Every native project's global setup runs in the main process: share one server between them.
 const shared = Symbol.for('tripsage.nativeServer')

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { TripSageDatabase } from '@tripsage/core'
-import { type Dialect, Kysely, type KyselyConfig, PostgresDialect, type PostgresPool, sql } from 'kysely'
+import { type Dialect, type Driver, Kysely, type KyselyConfig, PostgresDialect, type PostgresPool, sql } from 'kysely'
 import type { TestDatabase } from './test-database.js'
 
 /** A driver for the native tier: a Kysely dialect over a URL, and how to close its connections. */
@@ -68,26 +68,52 @@ export async function createNativeTestDatabase(options: NativeTestDatabases): Pr
   const restoreMs = performance.now() - started
   const url = new URL(template)
   url.pathname = `/${name}`
-  const opened: NativeConnection[] = []
-  const open = () => {
-    const connection = options.connector(url.toString())
-    opened.push(connection)
-    return connection.dialect
+  const main = options.connector(url.toString())
+  // Every connect()/dialect() shares a second pool: tests create many wrapped instances and never
+  // destroy them, so each must not hold connections of its own (the server's max_connections).
+  let second: NativeConnection | undefined
+  const shared = () => {
+    second ??= options.connector(url.toString())
+    return keptOpen(second.dialect)
   }
   let closed = false
   return {
     engine: 'postgres',
-    db: new Kysely<TripSageDatabase>({ dialect: open() }),
+    db: new Kysely<TripSageDatabase>({ dialect: main.dialect }),
     url: url.toString(),
     restoreMs,
     connect: (config: Omit<KyselyConfig, 'dialect'> = {}) =>
-      new Kysely<TripSageDatabase>({ ...config, dialect: open() }),
-    dialect: open,
+      new Kysely<TripSageDatabase>({ ...config, dialect: shared() }),
+    dialect: shared,
     async close() {
       if (closed) return
       closed = true
-      await Promise.all(opened.map((c) => c.end()))
+      await Promise.all([main.end(), second?.end()])
       await admin(options, sql`drop database if exists ${sql.id(name)} with (force)`)
+    },
+  }
+}
+
+/** The dialect, except that destroying a Kysely over it leaves the shared connections open. */
+function keptOpen(inner: Dialect): Dialect {
+  return {
+    createAdapter: () => inner.createAdapter(),
+    createQueryCompiler: () => inner.createQueryCompiler(),
+    createIntrospector: (db) => inner.createIntrospector(db),
+    createDriver: (): Driver => {
+      const driver = inner.createDriver()
+      return {
+        init: () => driver.init(),
+        acquireConnection: (options) => driver.acquireConnection(options),
+        beginTransaction: (connection, settings) => driver.beginTransaction(connection, settings),
+        commitTransaction: (connection) => driver.commitTransaction(connection),
+        rollbackTransaction: (connection) => driver.rollbackTransaction(connection),
+        releaseConnection: (connection, options) => driver.releaseConnection(connection, options),
+        ...(driver.savepoint ? { savepoint: driver.savepoint.bind(driver) } : {}),
+        ...(driver.rollbackToSavepoint ? { rollbackToSavepoint: driver.rollbackToSavepoint.bind(driver) } : {}),
+        ...(driver.releaseSavepoint ? { releaseSavepoint: driver.releaseSavepoint.bind(driver) } : {}),
+        destroy: async () => undefined,
+      }
     },
   }
 }

@@ -2,7 +2,7 @@ import { createTestDatabase, createTestUser, type TestDatabase, type TestUser } 
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTripSage, type TripSage } from '../client.js'
-import { databaseErrorInfo } from '../db/database-error.js'
+import { TripSageError } from '../errors.js'
 import { sessionTopic, tripTopic, userTopic } from './topics.js'
 
 // Supabase Realtime authorizes a private channel join by running a query on realtime.messages as
@@ -42,7 +42,9 @@ async function canSend(user: TestUser, topic: string, extension: Extension): Pro
     })
   } catch (error) {
     if (error === rollback) return true
-    if (databaseErrorInfo(error)?.sqlState === '42501') return false
+    // RLS refused the insert: transaction() reports it as a typed forbidden error (SQLSTATE kept).
+    if (TripSageError.isInstance(error) && error.code === 'forbidden' && error.details?.sqlState === '42501')
+      return false
     throw error
   }
   throw new Error('unreachable')

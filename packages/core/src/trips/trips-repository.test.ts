@@ -175,7 +175,7 @@ describe('me.trips.get / find', () => {
     }
     const full = await countStatements()
     expect(empty).toHaveLength(2)
-    expect(empty[0]).toMatch(/set_config\('role'/)
+    expect(empty[0]).toMatch(/set_config\(/)
     expect(full).toHaveLength(2)
     expect(full[1]).toMatch(/jsonb_agg/)
   })
