@@ -36,6 +36,9 @@ export const projects: TestProjectInlineConfiguration[] = [
     },
   },
   { ...source, test: { name: 'testing', root: './packages/testing', include: ['src/**/*.test.ts'] } },
+  // The host-runtime matrix: Node, Bun, Deno and workerd serve one app over native PostgreSQL,
+  // importing the SDK as a user does (exports maps → a fresh build), so no source condition there.
+  { ...source, test: { name: 'runtimes', root: './runtimes', include: ['test/**/*.test.ts'] } },
   { ...source, test: { name: 'db', root: './supabase', include: ['tests/**/*.test.ts'] } },
   { ...source, test: { name: 'repo', root: '.', include: ['scripts/**/*.test.ts', 'examples/*/test/**/*.test.ts'] } },
 ]
