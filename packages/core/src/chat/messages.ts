@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { jsonbFromText } from '../db/json-param.js'
 import { runInScope, scopeUserId } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
@@ -78,7 +79,7 @@ export function createChatMessagesRepository(scope: Scope): ChatMessagesReposito
         .forNoKeyUpdate()
         .as('session')
       const input = sql<{ ord: number; role: string; content: string; metadata: JsonObject }>`(
-        select * from jsonb_to_recordset(${batch}::jsonb) as r(ord integer, role text, content text, metadata jsonb)
+        select * from jsonb_to_recordset(${jsonbFromText(batch)}) as r(ord integer, role text, content text, metadata jsonb)
       )`.as('input')
       const inserted = await trx
         .insertInto('chat_messages')

@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
+import { jsonbValue } from '../db/json-param.js'
 import type { ScopeRunOptions } from '../db/scope.js'
 import type { MemoryMetadata, MemoryType } from './schema.js'
 
@@ -95,7 +96,7 @@ export function filterConditions(filters: MemoryFilters): RawBuilder<unknown> {
   if (!filters.includeExpired) conditions.push(sql`(expires_at is null or expires_at > now())`)
   if (filters.types) conditions.push(sql`memory_type in (${sql.join(filters.types)})`)
   if (filters.sessionId !== undefined) conditions.push(sql`session_id = ${filters.sessionId}::uuid`)
-  if (filters.metadata) conditions.push(sql`metadata @> ${JSON.stringify(filters.metadata)}::jsonb`)
+  if (filters.metadata) conditions.push(sql`metadata @> ${jsonbValue(filters.metadata)}`)
   if (filters.since !== undefined) conditions.push(sql`created_at >= ${filters.since}::timestamptz`)
   if (filters.embeddingModel) conditions.push(sql`embedding_model = ${filters.embeddingModel}`)
   return conditions.length === 0 ? sql`true` : sql.join(conditions, sql` and `)

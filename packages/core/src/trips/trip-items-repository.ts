@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { z } from 'zod'
 import { deniedOrInvisible } from '../db/denied-or-invisible.js'
+import { jsonbValue } from '../db/json-param.js'
 import { runInScope } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { NotFoundError } from '../errors.js'
@@ -76,7 +77,7 @@ export function createTripItemRepository<
         const { rows } = await sql<{ row: Row }>`
           insert into ${table} as item (trip_id, ${sql.join(columns.map((c) => sql.id(c)))})
           select trip.id, ${sql.join(columns.map((c) => sql.id('input', c)))}
-          from public.trips as trip, jsonb_populate_record(null::${table}, ${JSON.stringify(values)}::jsonb) as input
+          from public.trips as trip, jsonb_populate_record(null::${table}, ${jsonbValue(values)}) as input
           where trip.id = ${id}
           returning to_jsonb(item.*) as row
         `.execute(trx)
@@ -93,7 +94,7 @@ export function createTripItemRepository<
       return run(async (trx) => {
         const { rows } = await sql<{ row: Row }>`
           update ${table} as item set ${sql.join(assignments)}
-          from jsonb_populate_record(null::${table}, ${JSON.stringify(values)}::jsonb) as input
+          from jsonb_populate_record(null::${table}, ${jsonbValue(values)}) as input
           where item.id = ${id}
           returning to_jsonb(item.*) as row
         `.execute(trx)

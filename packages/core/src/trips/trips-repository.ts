@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
 import { deniedOrInvisible } from '../db/denied-or-invisible.js'
+import { jsonbValue } from '../db/json-param.js'
 import { runInScope } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { NotFoundError, ValidationError } from '../errors.js'
@@ -141,7 +142,7 @@ export function createTripsRepository(scope: Scope): TripsRepository {
         const { rows } = await sql<{ row: TripRow }>`
           insert into public.trips as trip (${sql.join(columns.map((c) => sql.id(c)))})
           select ${sql.join(columns.map((c) => sql.id('input', c)))}
-          from jsonb_populate_record(null::public.trips, ${JSON.stringify(values)}::jsonb) as input
+          from jsonb_populate_record(null::public.trips, ${jsonbValue(values)}) as input
           returning to_jsonb(trip.*) as row
         `.execute(trx)
         return toTrip(rows[0]!.row)
@@ -200,7 +201,7 @@ export function createTripsRepository(scope: Scope): TripsRepository {
       return run(async (trx) => {
         const { rows } = await sql<{ row: TripRow }>`
           update public.trips as trip set ${sql.join(assignments)}
-          from jsonb_populate_record(null::public.trips, ${JSON.stringify(values)}::jsonb) as input
+          from jsonb_populate_record(null::public.trips, ${jsonbValue(values)}) as input
           where trip.id = ${tripKey}
           returning to_jsonb(trip.*) as row
         `.execute(trx)
