@@ -1,4 +1,5 @@
 import type { TestProjectInlineConfiguration } from 'vitest/config'
+import { anyHostRuntime } from './scripts/vitest/any-host-runtime.js'
 
 /**
  * The test projects. `vitest.config.ts` passes this list to `test.projects` (the `workspace`
@@ -25,14 +26,27 @@ export const projects: TestProjectInlineConfiguration[] = [
       typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
     },
   },
-  // The handler suites that need no Node API, again under the edge runtime (Vercel Edge, workers).
+  // The handler suites that need no Node API, again on "any host runtime": the edge runtime's
+  // globals (Vercel Edge, workers), every dependency inlined, and every Node built-in refused.
   {
     ...source,
+    // Packages resolve as a worker bundler resolves them (no `node` export condition).
+    ssr: {
+      target: 'webworker',
+      resolve: { conditions: ['@tripsage/source', 'workerd', 'worker', 'browser', 'import', 'default'] },
+    },
+    plugins: [anyHostRuntime()],
     test: {
       name: 'jobs-edge',
-      root: './packages/jobs',
+      root: '.',
       environment: 'edge-runtime',
-      include: ['src/handler.test.ts', 'src/embedded-queue.test.ts', 'src/responses.test.ts'],
+      server: { deps: { inline: true } },
+      include: [
+        'packages/jobs/src/handler.test.ts',
+        'packages/jobs/src/embedded-queue.test.ts',
+        'packages/jobs/src/responses.test.ts',
+        'scripts/vitest/any-host-runtime.test.ts',
+      ],
     },
   },
   { ...source, test: { name: 'testing', root: './packages/testing', include: ['src/**/*.test.ts'] } },
