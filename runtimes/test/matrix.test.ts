@@ -6,16 +6,18 @@
  * runs a user-scoped write and read under RLS, a refused write, and a QStash job delivery signed
  * with real keys and verified by the real `Receiver`.
  */
+import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { applyPlatform, migrate, type TripSageDatabase } from '@tripsage/core'
 import { signQstashRequest } from '@tripsage/jobs'
 import { createTestUser, type PostgresServer, startPostgresServer, type TestUser } from '@tripsage/testing'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { assembleConsumer } from './consumer.js'
+import { assembleConsumer, type Consumer } from './consumer.js'
 import {
   bundleWorker,
   type HostEnvironment,
@@ -26,6 +28,8 @@ import {
   type WorkerBundle,
 } from './hosts.js'
 
+const run = promisify(execFile)
+const deno = hostCommands.deno()[0]!
 const signingKeys = { currentSigningKey: 'sig_runtime_current_0123456789', nextSigningKey: 'sig_runtime_next_0123456789' }
 const jobUrl = 'https://jobs.example.test/jobs/memory-sync'
 
@@ -33,20 +37,20 @@ let server: PostgresServer
 let admin: Kysely<TripSageDatabase>
 let pool: pg.Pool
 let work: string
-let app: string
+let consumer: Consumer
 let workerBundle: WorkerBundle
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'tripsage-runtimes-'))
   const [started, assembled] = await Promise.all([startPostgresServer(), assembleConsumer(work)])
   server = started
-  app = assembled
+  consumer = assembled
   pool = new pg.Pool({ connectionString: server.url, max: 2 })
   pool.on('error', () => undefined)
   admin = new Kysely<TripSageDatabase>({ dialect: new PostgresDialect({ pool }) })
   await applyPlatform(admin)
   await migrate(admin)
-  workerBundle = await bundleWorker(app)
+  workerBundle = await bundleWorker(consumer.app)
 }, 180_000)
 
 afterAll(async () => {
@@ -59,17 +63,38 @@ it('the Worker bundle reaches no node: module from the SDK', () => {
   expect(workerBundle.sdkNodeImports).toEqual([])
 })
 
+// The quickstart as a Deno user runs it: `deno run` on the example's own files, no
+// `--sloppy-imports`, the packages through their exports maps (here on this server through pg, so
+// the run takes seconds; the embedded PGlite path is the same code under `pnpm demo`).
+it('the quickstart runs on Deno without sloppy imports', async () => {
+  const { stdout } = await run(deno, ['run', '--allow-all', 'src/main.ts'], {
+    cwd: consumer.quickstart,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', TRIPSAGE_DATABASE_URL: server.url },
+    maxBuffer: 4 << 20,
+  })
+  for (const line of [
+    'database: Postgres at TRIPSAGE_DATABASE_URL',
+    'bob looks for the trip before he is invited: not_found',
+    'bob (viewer) renames the trip: forbidden',
+    'relayed 1 job; delivery answered 200',
+    'memories written by the job: 3 for the session',
+    'a signed URL valid for 5 minutes served 27 bytes (application/pdf)',
+    'vault health: ok',
+  ])
+    expect(stdout).toContain(line)
+}, 120_000)
+
 type HostCase = {
   host: string
   driver: HostEnvironment['TRIPSAGE_DRIVER']
   start: (env: HostEnvironment) => Promise<RunningHost>
 }
 const hosts: HostCase[] = [
-  { host: 'node', driver: 'pg', start: (env) => spawnHost(hostCommands.node(), app, env) },
-  { host: 'node', driver: 'postgres.js', start: (env) => spawnHost(hostCommands.node(), app, env) },
-  { host: 'bun', driver: 'pg', start: (env) => spawnHost(hostCommands.bun(), app, env) },
-  { host: 'bun', driver: 'postgres.js', start: (env) => spawnHost(hostCommands.bun(), app, env) },
-  { host: 'deno', driver: 'postgres.js', start: (env) => spawnHost(hostCommands.deno(), app, env) },
+  { host: 'node', driver: 'pg', start: (env) => spawnHost(hostCommands.node(), consumer.app, env) },
+  { host: 'node', driver: 'postgres.js', start: (env) => spawnHost(hostCommands.node(), consumer.app, env) },
+  { host: 'bun', driver: 'pg', start: (env) => spawnHost(hostCommands.bun(), consumer.app, env) },
+  { host: 'bun', driver: 'postgres.js', start: (env) => spawnHost(hostCommands.bun(), consumer.app, env) },
+  { host: 'deno', driver: 'postgres.js', start: (env) => spawnHost(hostCommands.deno(), consumer.app, env) },
   { host: 'workerd', driver: 'postgres.js', start: (env) => startWorker(workerBundle, env) },
 ]
 
