@@ -50,7 +50,12 @@ export async function assembleConsumer(root: string): Promise<Consumer> {
   const app = await assembleProject(root, 'app', runtimesRoot, ['@tripsage/core', '@tripsage/jobs', ...appDependencies])
   const quickstartRoot = join(repoRoot, 'examples', 'quickstart')
   const quickstartManifest = JSON.parse(await readFile(join(quickstartRoot, 'package.json'), 'utf8'))
-  const quickstart = await assembleProject(root, 'quickstart', quickstartRoot, Object.keys(quickstartManifest.dependencies))
+  const quickstart = await assembleProject(
+    root,
+    'quickstart',
+    quickstartRoot,
+    Object.keys(quickstartManifest.dependencies),
+  )
   return { app, quickstart }
 }
 
@@ -61,7 +66,12 @@ export async function assembleConsumer(root: string): Promise<Consumer> {
 async function assembleProject(root: string, name: string, from: string, dependencies: string[]): Promise<string> {
   const dir = join(root, name)
   await cp(join(from, 'src'), join(dir, 'src'), { recursive: true })
-  const manifest = { name, private: true, type: 'module', dependencies: Object.fromEntries(dependencies.map((d) => [d, '*'])) }
+  const manifest = {
+    name,
+    private: true,
+    type: 'module',
+    dependencies: Object.fromEntries(dependencies.map((d) => [d, '*'])),
+  }
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
   for (const dependency of dependencies) {
     const sdk = /^@tripsage\/(.+)$/.exec(dependency)?.[1]
@@ -80,10 +90,7 @@ async function linkModules(from: string, to: string, root: string): Promise<void
     if (entry === '@tripsage') {
       await mkdir(join(to, entry), { recursive: true })
       for (const name of await readdir(join(from, entry)))
-        await symlink(
-          sdkPackages.includes(name) ? join(root, name) : join(from, entry, name),
-          join(to, entry, name),
-        )
+        await symlink(sdkPackages.includes(name) ? join(root, name) : join(from, entry, name), join(to, entry, name))
     } else {
       await symlink(join(from, entry), join(to, entry))
     }

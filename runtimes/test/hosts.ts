@@ -133,7 +133,8 @@ export async function startWorker(bundle: WorkerBundle, env: HostEnvironment): P
   })
   await mf.ready
   return {
-    fetch: async (path, init) => (await mf.dispatchFetch(`http://worker.test${path}`, init as never)) as unknown as Response,
+    fetch: async (path, init) =>
+      (await mf.dispatchFetch(`http://worker.test${path}`, init as never)) as unknown as Response,
     stop: () => mf.dispose(),
   }
 }

@@ -30,7 +30,10 @@ import {
 
 const run = promisify(execFile)
 const deno = hostCommands.deno()[0]!
-const signingKeys = { currentSigningKey: 'sig_runtime_current_0123456789', nextSigningKey: 'sig_runtime_next_0123456789' }
+const signingKeys = {
+  currentSigningKey: 'sig_runtime_current_0123456789',
+  nextSigningKey: 'sig_runtime_next_0123456789',
+}
 const jobUrl = 'https://jobs.example.test/jobs/memory-sync'
 
 let server: PostgresServer
@@ -146,7 +149,11 @@ describe.each(hosts)('$host with $driver', ({ host, driver, start }) => {
     const body = (await created.json()) as { trip: { id: string; name: string }; listed: string[] }
     expect(created.status, JSON.stringify(body)).toBe(201)
     expect(body.listed).toContain(body.trip.id)
-    const row = await admin.selectFrom('trips').select(['user_id', 'name']).where('id', '=', body.trip.id).executeTakeFirst()
+    const row = await admin
+      .selectFrom('trips')
+      .select(['user_id', 'name'])
+      .where('id', '=', body.trip.id)
+      .executeTakeFirst()
     expect(row).toEqual({ user_id: alice.id, name: `${host} ${driver}` })
 
     const mine = await running.fetch(`/trips/${body.trip.id}`, as(alice))
@@ -177,7 +184,12 @@ describe.each(hosts)('$host with $driver', ({ host, driver, start }) => {
         '/trips',
         as(alice, {
           method: 'POST',
-          body: JSON.stringify({ name: 'job trip', destination: 'Porto', startDate: '2027-06-01', endDate: '2027-06-03' }),
+          body: JSON.stringify({
+            name: 'job trip',
+            destination: 'Porto',
+            startDate: '2027-06-01',
+            endDate: '2027-06-03',
+          }),
         }),
       )
     ).json()) as { trip: { id: string } }
@@ -210,9 +222,13 @@ describe.each(hosts)('$host with $driver', ({ host, driver, start }) => {
         },
       })
 
-    const forged = await deliver(await signQstashRequest({ signingKey: 'sig_not_the_key_0123456789', url: jobUrl, body }))
+    const forged = await deliver(
+      await signQstashRequest({ signingKey: 'sig_not_the_key_0123456789', url: jobUrl, body }),
+    )
     expect(forged.status).toBe(401)
-    const delivered = await deliver(await signQstashRequest({ signingKey: signingKeys.nextSigningKey, url: jobUrl, body }))
+    const delivered = await deliver(
+      await signQstashRequest({ signingKey: signingKeys.nextSigningKey, url: jobUrl, body }),
+    )
     const result = (await delivered.json()) as { ok: boolean; result: { synced: number } }
     expect(delivered.status, JSON.stringify(result)).toBe(200)
     expect(result).toMatchObject({ ok: true, result: { synced: 2 } })

@@ -8,6 +8,7 @@ describe('the any-host-runtime environment', () => {
   })
 
   it('rejects a built-in without the node: prefix', async () => {
+    // biome-ignore lint/style/useNodejsImportProtocol: the bare name is what this test must refuse
     await expect(import('fs')).rejects.toThrow(/"fs" is a Node built-in module/)
   })
 
