@@ -2,21 +2,27 @@
  * The host-runtime matrix: the same app (`src/app.ts`), installed as a user installs the SDK
  * (exports maps → freshly built `dist/`), served by Node, Bun, Deno (as a Supabase Edge
  * Function) and workerd (Cloudflare Workers, through Miniflare), each against one native
- * PostgreSQL 15 + pgvector with the platform stand-ins and every migration applied. Every host
- * runs a user-scoped write and read under RLS, a refused write, and a QStash job delivery signed
- * with real keys and verified by the real `Receiver`.
+ * PostgreSQL 15 + pgvector database cloned from the native tier's template (platform stand-ins,
+ * migrations pushed by the Supabase CLI). Every host runs a user-scoped write and read under RLS,
+ * a refused write, and a QStash job delivery signed with real keys and verified by the real
+ * `Receiver`.
  */
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { applyPlatform, migrate, type TripSageDatabase } from '@tripsage/core'
 import { signQstashRequest } from '@tripsage/jobs'
-import { createTestUser, type PostgresServer, startPostgresServer, type TestUser } from '@tripsage/testing'
-import { Kysely, PostgresDialect } from 'kysely'
+import {
+  configureTestDatabases,
+  createTestDatabase,
+  createTestUser,
+  pgPoolConnector,
+  type TestDatabase,
+  type TestUser,
+} from '@tripsage/testing'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { assembleConsumer, type Consumer } from './consumer.js'
 import {
   bundleWorker,
@@ -36,29 +42,25 @@ const signingKeys = {
 }
 const jobUrl = 'https://jobs.example.test/jobs/memory-sync'
 
-let server: PostgresServer
-let admin: Kysely<TripSageDatabase>
-let pool: pg.Pool
 let work: string
+let database: TestDatabase
+let url: string
 let consumer: Consumer
 let workerBundle: WorkerBundle
+const admin = () => database.db
+
+// A clone of the native tier's template (platform stand-ins + migrations by `supabase db push`).
+configureTestDatabases({ templateUrl: inject('tripsageNativeTemplateUrl'), connector: pgPoolConnector(pg.Pool) })
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'tripsage-runtimes-'))
-  const [started, assembled] = await Promise.all([startPostgresServer(), assembleConsumer(work)])
-  server = started
-  consumer = assembled
-  pool = new pg.Pool({ connectionString: server.url, max: 2 })
-  pool.on('error', () => undefined)
-  admin = new Kysely<TripSageDatabase>({ dialect: new PostgresDialect({ pool }) })
-  await applyPlatform(admin)
-  await migrate(admin)
+  ;[database, consumer] = await Promise.all([createTestDatabase(), assembleConsumer(work)])
+  url = database.url ?? ''
   workerBundle = await bundleWorker(consumer.app)
 }, 180_000)
 
 afterAll(async () => {
-  await admin?.destroy()
-  await server?.stop()
+  await database?.close()
   if (work) await rm(work, { recursive: true, force: true })
 })
 
@@ -72,7 +74,7 @@ it('the Worker bundle reaches no node: module from the SDK', () => {
 it('the quickstart runs on Deno without sloppy imports', async () => {
   const { stdout } = await run(deno, ['run', '--allow-all', 'src/main.ts'], {
     cwd: consumer.quickstart,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', TRIPSAGE_DATABASE_URL: server.url },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', TRIPSAGE_DATABASE_URL: url },
     maxBuffer: 4 << 20,
   })
   for (const line of [
@@ -111,10 +113,10 @@ describe.each(hosts)('$host with $driver', ({ host, driver, start }) => {
   })
 
   beforeAll(async () => {
-    alice = await createTestUser(admin)
-    bob = await createTestUser(admin)
+    alice = await createTestUser(admin())
+    bob = await createTestUser(admin())
     running = await start({
-      TRIPSAGE_DATABASE_URL: server.url,
+      TRIPSAGE_DATABASE_URL: url,
       TRIPSAGE_DRIVER: driver,
       TRIPSAGE_JOB_URL: jobUrl,
       QSTASH_CURRENT_SIGNING_KEY: signingKeys.currentSigningKey,
@@ -149,7 +151,7 @@ describe.each(hosts)('$host with $driver', ({ host, driver, start }) => {
     const body = (await created.json()) as { trip: { id: string; name: string }; listed: string[] }
     expect(created.status, JSON.stringify(body)).toBe(201)
     expect(body.listed).toContain(body.trip.id)
-    const row = await admin
+    const row = await admin()
       .selectFrom('trips')
       .select(['user_id', 'name'])
       .where('id', '=', body.trip.id)
@@ -175,7 +177,7 @@ describe.each(hosts)('$host with $driver', ({ host, driver, start }) => {
     )
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('validation')
-    expect(await admin.selectFrom('trips').select('id').where('name', '=', name).execute()).toEqual([])
+    expect(await admin().selectFrom('trips').select('id').where('name', '=', name).execute()).toEqual([])
   })
 
   it('runs a signed memory-sync job: the real Receiver verifies it, the memories land as the user', async () => {

@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite'
 import {
   type CompiledQuery,
   type DatabaseConnection,
@@ -6,7 +5,6 @@ import {
   type Driver,
   Kysely,
   type KyselyConfig,
-  PGliteDialect,
   type TransactionSettings,
 } from 'kysely'
 import type { TripSageDatabase } from './db/schema.js'
@@ -20,15 +18,15 @@ export interface DatabaseFaults {
 }
 
 /**
- * Kysely over a real PGlite whose driver fails on demand. Everything else is the real engine:
- * the faults only replace a COMMIT with a ROLLBACK or a query with an error.
+ * Kysely over a real database (any engine: pass e.g. `testDatabase.dialect()`) whose driver fails on
+ * demand. Everything else is the real engine: the faults only replace a COMMIT with a ROLLBACK or a
+ * query with an error.
  */
 export function faultyDatabase(
-  pglite: PGlite,
+  inner: Dialect,
   faults: DatabaseFaults,
   options: Pick<KyselyConfig, 'log'> = {},
 ): Kysely<TripSageDatabase> {
-  const inner = new PGliteDialect({ pglite })
   const dialect: Dialect = {
     createAdapter: () => inner.createAdapter(),
     createQueryCompiler: () => inner.createQueryCompiler(),

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createTestDatabase, createTestUser, type TestDatabase } from '@tripsage/testing'
-import { Kysely, PGliteDialect } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTripSage, type UserClient } from '../client.js'
-import type { TripSageDatabase } from '../db/schema.js'
 import { encodeCursor } from '../pagination.js'
 import { createTripWorld, errorCode, tripInput, tripTableCounts } from './trip-world.test-support.js'
 
@@ -154,8 +152,7 @@ describe('me.trips.get / find', () => {
 
   it('runs the scope statement plus ONE statement, however many items there are (no N+1)', async () => {
     const statements: string[] = []
-    const logged = new Kysely<TripSageDatabase>({
-      dialect: new PGliteDialect({ pglite: database.pglite }),
+    const logged = database.connect({
       log: (event) => {
         statements.push(event.query.sql)
       },
