@@ -85,6 +85,8 @@ export interface WorkerBundle {
   file: string
   /** `<input> → <node: import>` for every module of `@tripsage/*` that imports Node. */
   sdkNodeImports: string[]
+  /** What the bundle leaves to the runtime (`cloudflare:sockets`, the `node:` modules of postgres.js). */
+  runtimeImports: string[]
 }
 
 /**
@@ -113,7 +115,14 @@ export async function bundleWorker(app: string): Promise<WorkerBundle> {
     .flatMap(([input, { imports }]) =>
       imports.filter((i) => i.path.startsWith('node:')).map((i) => `${input} → ${i.path}`),
     )
-  return { file, sdkNodeImports }
+  const runtimeImports = [
+    ...new Set(
+      Object.values(result.metafile.outputs).flatMap(({ imports }) =>
+        imports.filter((i) => i.external).map((i) => i.path),
+      ),
+    ),
+  ].sort()
+  return { file, sdkNodeImports, runtimeImports }
 }
 
 /**

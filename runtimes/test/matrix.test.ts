@@ -64,8 +64,9 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true })
 })
 
-it('the Worker bundle reaches no node: module from the SDK', () => {
+it('the Worker bundle reaches no node: module from the SDK, and connects through cloudflare:sockets', () => {
   expect(workerBundle.sdkNodeImports).toEqual([])
+  expect(workerBundle.runtimeImports).toContain('cloudflare:sockets')
 })
 
 // The quickstart as a Deno user runs it: `deno run` on the example's own files, no
