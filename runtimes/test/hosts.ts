@@ -15,7 +15,7 @@ export interface RunningHost {
 /** What a host gets from the test. */
 export interface HostEnvironment {
   TRIPSAGE_DATABASE_URL: string
-  TRIPSAGE_DRIVER: 'pg' | 'postgres.js'
+  TRIPSAGE_DRIVER: 'pg' | 'postgres.js' | 'bun:sql'
   TRIPSAGE_JOB_URL: string
   QSTASH_CURRENT_SIGNING_KEY: string
   QSTASH_NEXT_SIGNING_KEY: string

@@ -100,6 +100,7 @@ const hosts: HostCase[] = [
   { host: 'node', driver: 'postgres.js', start: (env) => spawnHost(hostCommands.node(), consumer.app, env) },
   { host: 'bun', driver: 'pg', start: (env) => spawnHost(hostCommands.bun(), consumer.app, env) },
   { host: 'bun', driver: 'postgres.js', start: (env) => spawnHost(hostCommands.bun(), consumer.app, env) },
+  { host: 'bun', driver: 'bun:sql', start: (env) => spawnHost(hostCommands.bun(), consumer.app, env) },
   { host: 'deno', driver: 'postgres.js', start: (env) => spawnHost(hostCommands.deno(), consumer.app, env) },
   { host: 'workerd', driver: 'postgres.js', start: (env) => startWorker(workerBundle, env) },
 ]

@@ -10,4 +10,4 @@ export interface RuntimeDatabase {
 }
 
 /** The drivers a host may run. */
-export type DriverName = 'pg' | 'postgres.js'
+export type DriverName = 'pg' | 'postgres.js' | 'bun:sql'

@@ -5,7 +5,7 @@ import type { DriverName } from '../drivers/database.ts'
 export interface HostConfig {
   /** The Postgres connection string. */
   databaseUrl: string
-  /** `pg` or `postgres.js`. */
+  /** `pg`, `postgres.js` or (on Bun) `bun:sql`. */
   driver: DriverName
   /** The QStash signing keys. */
   signingKeys: SigningKeys
@@ -26,7 +26,8 @@ export function readHostConfig(get: (name: string) => string | undefined): HostC
     return value
   }
   const driver = get('TRIPSAGE_DRIVER') ?? 'postgres.js'
-  if (driver !== 'pg' && driver !== 'postgres.js') throw new Error(`unknown TRIPSAGE_DRIVER ${driver}`)
+  if (driver !== 'pg' && driver !== 'postgres.js' && driver !== 'bun:sql')
+    throw new Error(`unknown TRIPSAGE_DRIVER ${driver}`)
   return {
     databaseUrl: need('TRIPSAGE_DATABASE_URL'),
     driver,
