@@ -93,7 +93,9 @@ export function createRuntimeApp(options: RuntimeAppOptions): (req: Request) => 
     } catch (error) {
       if (TripSageError.isInstance(error))
         return Response.json({ error: error.toJSON() }, { status: status[error.code] })
-      return Response.json({ error: { code: 'internal', message: String(error) } }, { status: 500 })
+      // A bug: log it on the server, answer the client without details.
+      console.error(error)
+      return Response.json({ error: { code: 'internal', message: 'Internal error' } }, { status: 500 })
     }
   }
 }
