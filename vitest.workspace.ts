@@ -3,6 +3,7 @@ import { join, relative } from 'node:path'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
 import type { NativeDriver } from './scripts/native/global-setup.js'
 import { nativeTestTier, SERVER_URL_VARIABLE } from './scripts/native/tier.js'
+import { anyHostRuntime } from './scripts/vitest/any-host-runtime.js'
 
 /**
  * The test projects. `vitest.config.ts` passes this list to `test.projects` (the `workspace`
@@ -29,14 +30,27 @@ export const projects: TestProjectInlineConfiguration[] = [
       typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
     },
   },
-  // The handler suites that need no Node API, again under the edge runtime (Vercel Edge, workers).
+  // The handler suites that need no Node API, again on "any host runtime": the edge runtime's
+  // globals (Vercel Edge, workers), every dependency inlined, and every Node built-in refused.
   {
     ...source,
+    // Packages resolve as a worker bundler resolves them (no `node` export condition).
+    ssr: {
+      target: 'webworker',
+      resolve: { conditions: ['@tripsage/source', 'workerd', 'worker', 'browser', 'import', 'default'] },
+    },
+    plugins: [anyHostRuntime()],
     test: {
       name: 'jobs-edge',
-      root: './packages/jobs',
+      root: '.',
       environment: 'edge-runtime',
-      include: ['src/handler.test.ts', 'src/embedded-queue.test.ts', 'src/responses.test.ts'],
+      server: { deps: { inline: true } },
+      include: [
+        'packages/jobs/src/handler.test.ts',
+        'packages/jobs/src/embedded-queue.test.ts',
+        'packages/jobs/src/responses.test.ts',
+        'scripts/vitest/any-host-runtime.test.ts',
+      ],
     },
   },
   { ...source, test: { name: 'testing', root: './packages/testing', include: ['src/**/*.test.ts'] } },
@@ -102,6 +116,18 @@ if (tier.enabled) {
       ]),
     )
   }
+  // The host-runtime matrix: Node, Bun, Deno and workerd serve one app from a clone of the native
+  // template, importing the SDK as a user does (exports maps → a fresh build, not the source
+  // condition, which only the test side uses).
+  projects.push({
+    ...source,
+    test: {
+      name: 'runtimes',
+      root: './runtimes',
+      include: ['test/**/*.test.ts'],
+      globalSetup: [join(import.meta.dirname, 'scripts/native/global-setup.ts')],
+    },
+  })
   if (!tier.pgProve) {
     console.warn(
       'native test tier: pgTAP not run natively: no pg_prove (apt-get install libtap-parser-sourcehandler-pgtap-perl postgresql-15-pgtap)',

@@ -7,7 +7,7 @@
 import { createTripSage, TripSageError } from '@tripsage/core'
 import { addMemorySyncToOutbox, createMemorySyncHandler, relayOutbox } from '@tripsage/jobs'
 import { createTestUser } from '@tripsage/testing'
-import { openPorts } from './ports.js'
+import { openPorts } from './ports.ts'
 
 const started = performance.now()
 let last = started

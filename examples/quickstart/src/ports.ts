@@ -30,7 +30,7 @@ import { openEmbeddedDatabase } from '@tripsage/core/embedded'
 import { fileSystemStorage } from '@tripsage/core/storage/fs'
 import { createEmbeddedQueue, type EmbeddedQueue, type JobPublisher, type ReceiverOption } from '@tripsage/jobs'
 import { Kysely, PostgresDialect } from 'kysely'
-import { type FileServer, startFileServer } from './file-server.js'
+import { type FileServer, startFileServer } from './file-server.ts'
 
 /** Everything the quickstart wires into `createTripSage` and the job route. */
 export interface QuickstartPorts {
