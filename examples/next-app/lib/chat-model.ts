@@ -30,7 +30,7 @@ function lastToolResult(prompt: StreamOptions['prompt']): { toolName: string; ou
   const last = prompt[prompt.length - 1]
   if (last?.role !== 'tool') return null
   const result = last.content.find((part) => part.type === 'tool-result')
-  if (!result || result.type !== 'tool-result') return null
+  if (result?.type !== 'tool-result') return null
   const output = result.output
   return { toolName: result.toolName, output: 'value' in output ? output.value : output }
 }

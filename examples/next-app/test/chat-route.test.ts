@@ -4,9 +4,9 @@ import { createTestDatabase, createTestUser, type TestDatabase, type TestUser } 
 import { readUIMessageStream, type UIMessageChunk, validateUIMessages } from 'ai'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { offlineAgentModel } from '../lib/chat-model'
-import { type ChatUIMessage, createChatRoute } from '../lib/chat-route'
-import { errorResponse } from '../lib/respond'
+import { offlineAgentModel } from '../lib/chat-model.js'
+import { type ChatUIMessage, createChatRoute } from '../lib/chat-route.js'
+import { errorResponse } from '../lib/error-response.js'
 
 // The /api/chat handlers called with a Request, on PGlite with every migration: the offline agent
 // (the AI SDK mock model) calls a TripSage tool and answers; the stream is read like useChat reads
