@@ -8,11 +8,17 @@ import { type AgentToolOptions, runTool } from './run-tool.js'
 
 /** A trip as `listTrips` shows it to the model. */
 export interface AgentTripSummary {
+  /** The trip id (pass it to `getTrip` and `addItineraryItem`). */
   readonly id: string
+  /** The trip name. */
   readonly name: string
+  /** Where the trip goes. */
   readonly destination: string
+  /** `YYYY-MM-DD`. */
   readonly startDate: string
+  /** `YYYY-MM-DD`. */
   readonly endDate: string
+  /** Where the trip stands (`planning`, `booked`, …). */
   readonly status: string
 }
 
