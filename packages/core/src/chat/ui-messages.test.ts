@@ -1,44 +1,12 @@
-import { createTestDatabase, createTestUser, startPostgresServer, type TestUser } from '@tripsage/testing'
+import { createTestDatabase, createTestUser, type TestDatabase, type TestUser } from '@tripsage/testing'
 import { safeValidateUIMessages, type UIMessage, validateUIMessages } from 'ai'
 import fc from 'fast-check'
-import { Kysely, PostgresDialect, sql } from 'kysely'
-import pg from 'pg'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTripSage, type TripSage } from '../client.js'
-import { migrate } from '../db/migrate.js'
-import { applyPlatform } from '../db/platform.js'
-import type { TripSageDatabase } from '../db/schema.js'
 import { TripSageError } from '../errors.js'
 import { uiConversation, uiMessage, uiMessagePart } from './ui-message-arbitraries.test-support.js'
 import { UIMessageInput } from './ui-message-schema.js'
-
-/** A migrated database on one engine. */
-interface Engine {
-  readonly db: Kysely<TripSageDatabase>
-  close(): Promise<void>
-}
-
-async function pglite(): Promise<Engine> {
-  const database = await createTestDatabase()
-  return { db: database.db, close: () => database.close() }
-}
-
-async function postgres(): Promise<Engine> {
-  const server = await startPostgresServer()
-  const pool = new pg.Pool({ connectionString: server.url, max: 4 })
-  // A backend ended by the server's shutdown must not crash the run (reliability.md §6).
-  pool.on('error', () => undefined)
-  const db = new Kysely<TripSageDatabase>({ dialect: new PostgresDialect({ pool }) })
-  await applyPlatform(db)
-  await migrate(db)
-  return {
-    db,
-    close: async () => {
-      await db.destroy()
-      await server.stop()
-    },
-  }
-}
 
 /** What a message is once it has travelled as JSON (undefined fields dropped). */
 const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value))
@@ -47,11 +15,10 @@ function errorCode(error: unknown): string {
   return TripSageError.isInstance(error) ? error.code : `not a TripSageError: ${String(error)}`
 }
 
-describe.each([
-  ['PGlite', pglite],
-  ['PostgreSQL 15', postgres],
-])('UIMessage persistence on %s', (_engine, open) => {
-  let engine: Engine
+// PGlite here; the native tier (vitest.workspace.ts) runs this file again on PostgreSQL 15 through
+// each documented driver (pg, postgres.js).
+describe('UIMessage persistence', () => {
+  let engine: TestDatabase
   let tripsage: TripSage
   let owner: TestUser
   let collaborator: TestUser
@@ -59,7 +26,7 @@ describe.each([
   let tripId: string
 
   beforeAll(async () => {
-    engine = await open()
+    engine = await createTestDatabase()
     tripsage = createTripSage({ db: engine.db })
     owner = await createTestUser(engine.db)
     collaborator = await createTestUser(engine.db)

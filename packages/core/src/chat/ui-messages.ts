@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Json } from '../db/database.types.js'
+import { jsonbValue } from '../db/json-param.js'
 import { runInScope, scopeUserId } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js'
@@ -51,9 +52,9 @@ const metadataOf = sql<unknown>`${metadataSql}`
 // jsonb 'null' and SQL NULL both arrive as null: this tells them apart.
 const hasMetadataOf = sql<boolean>`(${metadataSql}) is not null`
 
-/** A value as a `jsonb` parameter (never a driver-specific encoding). */
+/** A value as a `jsonb` parameter, sent as text on every driver (postgres.js would encode it twice). */
 function jsonb(value: unknown) {
-  return sql<NonNullable<Json>>`${JSON.stringify(value)}::jsonb`
+  return jsonbValue<NonNullable<Json>>(value)
 }
 
 /**
