@@ -2,31 +2,12 @@
  * Shared plumbing of the route handlers: authenticate, rate-limit, run, and turn a
  * `TripSageError` into its HTTP status with a body that carries no row data.
  */
-import { TripSageError, type TripSageErrorCode, type UserClient } from '@tripsage/core'
+import type { UserClient } from '@tripsage/core'
+import { errorResponse } from './error-response'
 import { currentClaims } from './session'
 import { getTripSage } from './tripsage'
 
-const statusOfCode: Record<TripSageErrorCode, number> = {
-  validation: 400,
-  not_found: 404,
-  forbidden: 403,
-  conflict: 409,
-  rate_limited: 429,
-  unavailable: 503,
-  internal: 500,
-}
-
-/** A JSON error response for anything thrown. */
-export function errorResponse(error: unknown): Response {
-  if (!TripSageError.isInstance(error)) {
-    return Response.json({ error: { code: 'internal', message: 'Internal error' } }, { status: 500 })
-  }
-  const retry = error.details?.retryAfterSeconds
-  return Response.json(
-    { error: error.toJSON() },
-    { status: statusOfCode[error.code], headers: typeof retry === 'number' ? { 'Retry-After': String(retry) } : {} },
-  )
-}
+export { errorResponse }
 
 /** Runs `fn` as the signed-in user after counting the request against `rule`. */
 export async function asUser(rule: string, fn: (me: UserClient) => Promise<Response>): Promise<Response> {

@@ -1,10 +1,27 @@
 /**
- * `@tripsage/core/ai-sdk` — the AI SDK adapters: the `Embedder` port, and the memory-learning
- * `MemoryExtractor` and `MemoryDecider` ports (any language model, BYOK-ready). A subpath of its own so
- * that the main entry never loads `ai` (an optional peer dependency).
+ * `@tripsage/core/ai-sdk` — the AI SDK adapters: the `Embedder` port over `embedMany`, agent tools
+ * bound to one user (memory search/add/forget, trips list/get, itinerary add), and the
+ * memory-learning `MemoryExtractor` and `MemoryDecider` ports (any language model, BYOK-ready). A
+ * subpath of its own so that the main entry never loads `ai` (an optional peer dependency).
  *
  * @packageDocumentation
  */
+
+export {
+  type AgentMemory,
+  AgentToolError,
+  type AgentToolFailure,
+  type AgentToolOptions,
+  type AgentToolsClient,
+  type AgentTripSummary,
+  type MemoryTools,
+  memoryTools,
+  type TripSageTools,
+  type TripTools,
+  toAgentToolFailure,
+  tripSageTools,
+  tripTools,
+} from './agent-tools/index.js'
 export { type AiSdkEmbedderOptions, aiSdkEmbedder } from './embeddings/ai-sdk-embedder.js'
 export { aiSdkDecider, DECIDER_INSTRUCTIONS } from './memory/learning/ai-sdk-decider.js'
 export { aiSdkExtractor, EXTRACTOR_INSTRUCTIONS } from './memory/learning/ai-sdk-extractor.js'

@@ -20,3 +20,14 @@ export {
 } from './schema.js'
 export type { ChatSessionsRepository } from './sessions.js'
 export type { ChatToolCallsRepository } from './tool-calls.js'
+export {
+  LoadUIMessagesInput,
+  SaveUIMessagesInput,
+  UI_MESSAGE_ID_MAX_LENGTH,
+  UI_MESSAGE_MAX_BYTES,
+  UI_MESSAGES_SAVE_MAX,
+  UIMessageInput,
+  type UIMessageLike,
+  type UIMessagePartLike,
+} from './ui-message-schema.js'
+export type { SavedUIMessage, SaveUIMessagesResult } from './ui-messages.js'
