@@ -55,6 +55,7 @@ export {
   TripSageError,
   type TripSageErrorCode,
   type TripSageErrorOptions,
+  UnauthorizedError,
   UnavailableError,
   ValidationError,
 } from './errors.js'

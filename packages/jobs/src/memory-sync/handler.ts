@@ -1,6 +1,7 @@
 import { assertEmbedderFitsColumn, type Embedder, type TripSage } from '@tripsage/core'
 import { recordJobFailure } from '../failures.js'
 import { createJobHandler, type JobFailure, type JobHandler, type JobHandlerOptions } from '../handler.js'
+import { requireOption } from '../required-option.js'
 import { memorySyncBusinessKey } from './business-key.js'
 import { type LongTermClassifier, preferenceStatements } from './long-term.js'
 import { MAX_MEMORY_SYNC_MESSAGES, MemorySyncPayload } from './schema.js'
@@ -50,6 +51,8 @@ export interface MemorySyncHandlerOptions
  */
 export function createMemorySyncHandler(options: MemorySyncHandlerOptions): JobHandler {
   const { tripsage, embedder, longTerm = preferenceStatements, recordFailures = true, onFailure, ...rest } = options
+  requireOption(tripsage, 'tripsage', 'object', 'the SDK, createTripSage({ db })')
+  requireOption(embedder, 'embedder', 'object', 'an Embedder with 1536 dimensions, e.g. localEmbedder()')
   assertEmbedderFitsColumn(embedder)
   const ports = { tripsage, embedder, longTerm }
   return createJobHandler({
