@@ -140,6 +140,7 @@ export {
   type MemoryHybridHit,
   MemoryId,
   MemoryMetadata,
+  MemoryQuery,
   type MemoryRepository,
   type MemorySearchHit,
   MemorySelector,

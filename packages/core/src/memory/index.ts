@@ -25,6 +25,7 @@ export {
   type MemoryHybridHit,
   MemoryId,
   MemoryMetadata,
+  MemoryQuery,
   type MemorySearchHit,
   MemorySelector,
   MemoryType,
