@@ -1,13 +1,14 @@
 -- public.chat_messages: the access matrix (session owner / linked trip's admin, editor, viewer /
--- stranger / anon / service_role × select / insert / update / delete). Messages are immutable for
--- users: no update or delete policy, so both affect no row. Also: seq ordering, CHECKs, cascade,
+-- stranger / anon / service_role × select / insert / update / delete). Only the session owner
+-- updates a message (its parts, content and metadata: AI SDK UI messages grow while tools run);
+-- users delete none. Also: seq ordering, CHECKs, cascade,
 -- and revocation through the linked trip.
 --
 -- Trip a1…51 (m_owner; m_admin admin, m_editor editor, m_viewer viewer); trip a1…59 (stranger).
 -- Sessions d1…61 (m_owner, linked to a1…51), d1…62 (m_owner, no trip), d1…69 (stranger).
 -- Messages d2…61, d2…62, d2…69 in those sessions.
 begin;
-select plan(39);
+select plan(48);
 
 select tests.create_supabase_user('m_owner');
 select tests.create_supabase_user('m_admin');
@@ -119,11 +120,25 @@ select throws_ok($$insert into public.chat_messages (session_id, user_id, role, 
   '42501', null, 'insert: a user cannot write into another user''s session');
 
 -- ---------------------------------------------------------------------------------------------
--- update: immutable for every user
+-- update: the session owner changes parts, content and metadata (AI SDK UI messages grow while
+-- tools run); nobody else changes anything, and no user changes who, where or which message
 -- ---------------------------------------------------------------------------------------------
 select tests.authenticate_as('m_owner');
-select is_empty($$update public.chat_messages set content = 'edited' where id = 'd2000000-0000-4000-8000-000000000061' returning 1$$,
-  'update: not even the session owner edits a message');
+select results_eq($$update public.chat_messages
+    set parts = '[{"type": "text", "text": "Where should we eat tonight?"}]', content = 'Where should we eat tonight?',
+        ui_metadata = '{"edited": true}', metadata = '{"edited": true}'
+  where id = 'd2000000-0000-4000-8000-000000000061' returning 1$$, array[1],
+  'update: the session owner updates the parts, text and metadata of their message');
+
+select throws_ok($$update public.chat_messages set role = 'assistant' where id = 'd2000000-0000-4000-8000-000000000061'$$,
+  '42501', null, 'update: not even the session owner changes the role');
+
+select throws_ok($$update public.chat_messages set ui_id = 'other' where id = 'd2000000-0000-4000-8000-000000000061'$$,
+  '42501', null, 'update: not even the session owner changes the UI message id');
+
+select throws_ok($$update public.chat_messages set session_id = 'd1000000-0000-4000-8000-000000000062'
+  where id = 'd2000000-0000-4000-8000-000000000061'$$,
+  '42501', null, 'update: not even the session owner moves a message to another session');
 
 select tests.authenticate_as('m_admin');
 select is_empty($$update public.chat_messages set content = 'edited' where id = 'd2000000-0000-4000-8000-000000000061' returning 1$$,
@@ -138,8 +153,8 @@ select is_empty($$update public.chat_messages set content = 'edited' where id = 
   'update: a viewer of the linked trip edits nothing');
 
 select tests.authenticate_as('stranger');
-select is_empty($$update public.chat_messages set content = 'edited' returning 1$$,
-  'update: another user edits nothing');
+select is_empty($$update public.chat_messages set content = 'edited' where id <> 'd2000000-0000-4000-8000-000000000069' returning 1$$,
+  'update: another user edits nothing of others');
 
 select tests.clear_authentication();
 select throws_ok($$update public.chat_messages set content = 'edited'$$, '42501', null,
@@ -151,7 +166,37 @@ select results_eq($$update public.chat_messages set metadata = '{"redacted": tru
   'update: service_role can still correct a message');
 
 select results_eq($$select content from public.chat_messages where id = 'd2000000-0000-4000-8000-000000000061'$$,
-  array['Where should we eat?'], 'update: the message text is unchanged');
+  array['Where should we eat tonight?'], 'update: only the owner''s edit landed');
+
+-- ---------------------------------------------------------------------------------------------
+-- UI message shape: defaults for the append path, unique ids per session, parts is an array
+-- ---------------------------------------------------------------------------------------------
+select results_eq($$select ui_id, parts, ui_metadata from public.chat_messages where id = 'd2000000-0000-4000-8000-000000000062'$$,
+  $$values ('d2000000-0000-4000-8000-000000000062'::text, '[{"type": "text", "text": "Private note"}]'::jsonb, null::jsonb)$$,
+  'ui shape: a message inserted without parts gets ui_id = id and one text part');
+
+select tests.authenticate_as('m_owner');
+select lives_ok($$insert into public.chat_messages (session_id, user_id, role, content, ui_id, parts)
+  values ('d1000000-0000-4000-8000-000000000062', tests.get_supabase_uid('m_owner'), 'assistant', '', 'msg-abc', '[{"type": "step-start"}]')$$,
+  'ui shape: the owner inserts a message with its own UI id and parts');
+
+select throws_ok($$insert into public.chat_messages (session_id, user_id, role, content, ui_id, parts)
+  values ('d1000000-0000-4000-8000-000000000062', tests.get_supabase_uid('m_owner'), 'assistant', '', 'msg-abc', '[]')$$,
+  '23505', null, 'ui shape: a UI id is unique within its session');
+
+select throws_ok($$insert into public.chat_messages (session_id, user_id, role, content, ui_id, parts)
+  values ('d1000000-0000-4000-8000-000000000062', tests.get_supabase_uid('m_owner'), 'assistant', '', 'msg-def', '{"type": "text"}')$$,
+  '23514', null, 'ui shape: parts is a JSON array');
+
+select throws_ok($$insert into public.chat_messages (session_id, user_id, role, content, ui_id)
+  values ('d1000000-0000-4000-8000-000000000062', tests.get_supabase_uid('m_owner'), 'user', 'x', repeat('i', 201))$$,
+  '23514', null, 'ui shape: a UI id has at most 200 characters');
+
+update public.chat_sessions set ended_at = now() where id = 'd1000000-0000-4000-8000-000000000062';
+select throws_ok($$update public.chat_messages set parts = '[]' where ui_id = 'msg-abc'$$,
+  '55000', null, 'ui shape: messages of an ended session are not updated');
+select tests.authenticate_as_service_role();
+update public.chat_sessions set ended_at = null where id = 'd1000000-0000-4000-8000-000000000062';
 
 -- ---------------------------------------------------------------------------------------------
 -- delete: only with the session (or by service_role)

@@ -19,4 +19,15 @@ export {
   ToolCallStatus,
 } from './schema.js'
 export type { ChatSessionsRepository } from './sessions.js'
+export {
+  LoadUIMessagesInput,
+  SaveUIMessagesInput,
+  UI_MESSAGE_ID_MAX_LENGTH,
+  UI_MESSAGE_MAX_BYTES,
+  UI_MESSAGES_SAVE_MAX,
+  UIMessageInput,
+  type UIMessageLike,
+  type UIMessagePartLike,
+} from './ui-message-schema.js'
+export type { SavedUIMessage, SaveUIMessagesResult } from './ui-messages.js'
 export type { ChatToolCallsRepository } from './tool-calls.js'

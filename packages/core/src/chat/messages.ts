@@ -7,6 +7,8 @@ import { decodeCursor, type Page, toPage } from '../pagination.js'
 import { parseInput } from '../validation.js'
 import { chatHistoryQuery } from './history-query.js'
 import { toChatMessage } from './rows.js'
+import type { LoadUIMessagesInput, UIMessageLike } from './ui-message-schema.js'
+import { loadUIMessages, type SaveUIMessagesResult, saveUIMessages } from './ui-messages.js'
 import { AppendChatMessagesInput, ChatHistoryInput, ChatId, type ChatMessage, type ChatMessageInput } from './schema.js'
 
 /** `me.chat.messages`: the immutable messages of a session. */
@@ -30,6 +32,37 @@ export interface ChatMessagesRepository {
   history(sessionId: string, options?: ChatHistoryInput): Promise<Page<ChatMessage>>
   /** How many messages the session has; `not_found` when the user cannot read the session. */
   count(sessionId: string): Promise<number>
+  /**
+   * Saves AI SDK `UIMessage`s (1–500, in conversation order) losslessly: id, role, metadata and
+   * every part, verbatim as JSON. An upsert by message id in one transaction, so passing the
+   * whole history that `useChat` sends is the intended use: new messages are appended in the
+   * order given, a stored message is updated only when the copy given is further along (a stale
+   * or repeated copy changes nothing), and tool parts are mirrored into `chat_tool_calls` (with
+   * `providerExecuted`). The text of text parts goes to `content`, which search and memory sync
+   * read. Messages are never deleted by leaving them out.
+   *
+   * `validation` for anything the AI SDK's `validateUIMessages` would refuse or Postgres could not
+   * store (nothing is written); `not_found` / `forbidden` as for `append`; `conflict` when the
+   * session has ended and a message would change, or an id is stored with another role.
+   *
+   * @param sessionId - the session (one the caller owns)
+   * @param messages - the messages, e.g. `useChat`'s `messages` or `toUIMessageStreamResponse`'s `onFinish` `messages`
+   */
+  saveUIMessages(sessionId: string, messages: readonly UIMessageLike[]): Promise<SaveUIMessagesResult>
+  /**
+   * The newest `limit` messages of a session (default 100, at most 500), or the newest ones
+   * older than the message `before`, in conversation order, as AI SDK `UIMessage`s: they pass
+   * `validateUIMessages`. Messages appended with `append` load as one text part; the legacy role
+   * `tool` loads as `assistant`. `not_found` when the user cannot read the session or `before` is
+   * not a message of it.
+   *
+   * @typeParam MESSAGE - your app's `UIMessage<…>` type (run `validateUIMessages` with your tools
+   *   and schemas when you need them checked)
+   */
+  loadUIMessages<MESSAGE extends UIMessageLike = UIMessageLike>(
+    sessionId: string,
+    options?: LoadUIMessagesInput,
+  ): Promise<MESSAGE[]>
 }
 
 const what = 'chat message'
@@ -110,6 +143,10 @@ export function createChatMessagesRepository(scope: Scope): ChatMessagesReposito
 
   return {
     append: append as ChatMessagesRepository['append'],
+
+    saveUIMessages: (sessionId, messages) => saveUIMessages(scope, sessionId, messages),
+
+    loadUIMessages: (sessionId, options) => loadUIMessages(scope, sessionId, options),
 
     async history(rawSessionId, rawOptions) {
       const sessionId = parseInput(ChatId, rawSessionId, what)

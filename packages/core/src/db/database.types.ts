@@ -113,9 +113,12 @@ export type Database = {
           created_at: string
           id: string
           metadata: NonNullable<Json>
+          parts: NonNullable<Json>
           role: string
           seq: number
           session_id: string
+          ui_id: string
+          ui_metadata: Json | null
           updated_at: string
           user_id: string
         }
@@ -124,9 +127,12 @@ export type Database = {
           created_at?: string
           id?: string
           metadata?: NonNullable<Json>
+          parts?: NonNullable<Json>
           role: string
           seq?: never
           session_id: string
+          ui_id?: string
+          ui_metadata?: Json | null
           updated_at?: string
           user_id: string
         }
@@ -135,9 +141,12 @@ export type Database = {
           created_at?: string
           id?: string
           metadata?: NonNullable<Json>
+          parts?: NonNullable<Json>
           role?: string
           seq?: never
           session_id?: string
+          ui_id?: string
+          ui_metadata?: Json | null
           updated_at?: string
           user_id?: string
         }
