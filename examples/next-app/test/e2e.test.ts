@@ -50,12 +50,15 @@ async function waitForServer(url: string, ms: number) {
 }
 
 beforeAll(async () => {
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }
+  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }
   for (const name of Object.keys(env)) {
     if (/^(TRIPSAGE_|SUPABASE_|UPSTASH_|QSTASH_|OPENAI_)/.test(name)) delete env[name]
   }
   let started = performance.now()
-  await run('pnpm', ['exec', 'next', 'build', '--webpack'], { cwd: app, env, maxBuffer: 32 << 20 })
+  // NEXT_APP_E2E_PREBUILT=1 reuses a `next build` you just ran (local iteration only; CI builds).
+  if (process.env.NEXT_APP_E2E_PREBUILT !== '1') {
+    await run('pnpm', ['exec', 'next', 'build', '--webpack'], { cwd: app, env, maxBuffer: 32 << 20 })
+  }
   timings.buildMs = performance.now() - started
 
   data = await mkdtemp(join(tmpdir(), 'next-app-e2e-'))
@@ -99,7 +102,7 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   })
-}, 420_000)
+}, 900_000)
 
 afterAll(async () => {
   await browser?.close()
