@@ -71,7 +71,7 @@ export default function Home() {
             body: JSON.stringify({ tripId: trip.id, title: `Planning ${trip.name}` }),
           })
         ).id
-      const { messages } = await call<{ messages: ChatMessage[] }>(`/api/chat/sessions/${sessionId}/messages`)
+      const { messages } = await call<{ messages: ChatMessage[] }>(`/api/chat?id=${sessionId}`)
       await Promise.all([loadItinerary(trip.id), loadAttachments(trip.id)])
       setOpen({ trip, sessionId, messages })
       keepTripInUrl(trip.id)

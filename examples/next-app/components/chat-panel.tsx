@@ -1,14 +1,22 @@
 'use client'
 
 import { useChat } from '@ai-sdk/react'
-import { DefaultChatTransport, getToolName, isToolUIPart, type UIMessage } from 'ai'
+import { DefaultChatTransport, getToolName, isToolUIPart } from 'ai'
 import { type FormEvent, useEffect, useRef, useState } from 'react'
+import type { ChatUIMessage } from '../lib/chat-route'
 import type { Memory } from './api'
 
-/** What the chat route sends before the reply: the memories it recalled for the new message. */
-type RecalledData = { items: Memory[] }
-/** The app's message type: the AI SDK's, plus the `data-recalled` part. */
-export type ChatMessage = UIMessage<unknown, { recalled: RecalledData }>
+/** The app's message type: AI SDK `UIMessage`s with the TripSage agent tools. */
+export type ChatMessage = ChatUIMessage
+
+/** The memories the agent found for the newest answer (its last `searchMemories` call), if any. */
+function lastRecalled(messages: readonly ChatMessage[]): Memory[] | null {
+  const answer = [...messages].reverse().find((m) => m.role === 'assistant')
+  const search = [...(answer?.parts ?? [])]
+    .reverse()
+    .find((part) => part.type === 'tool-searchMemories' && part.state === 'output-available')
+  return search?.type === 'tool-searchMemories' && search.state === 'output-available' ? search.output.memories : null
+}
 
 const toolLabels: Record<string, string> = {
   searchMemories: 'Searched your memories',
@@ -67,10 +75,7 @@ export function ChatPanel({
     log.current?.lastElementChild?.scrollIntoView({ block: 'nearest' })
   }, [messages])
 
-  const lastRecalled = [...messages]
-    .reverse()
-    .flatMap((m) => m.parts)
-    .find((part) => part.type === 'data-recalled') as { data: RecalledData } | undefined
+  const recalled = lastRecalled(messages)
 
   const send = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
@@ -151,13 +156,13 @@ export function ChatPanel({
       )}
       <aside className="recalled" aria-label="Recalled for your last message" data-testid="recalled">
         <h4>Recalled for your last message</h4>
-        {!lastRecalled ? (
-          <p className="muted">Send a message to see what TripSage remembers about it.</p>
-        ) : lastRecalled.data.items.length === 0 ? (
+        {!recalled ? (
+          <p className="muted">When the assistant searches your memories, what it found shows here.</p>
+        ) : recalled.length === 0 ? (
           <p className="muted">Nothing relevant remembered for that message.</p>
         ) : (
           <ul>
-            {lastRecalled.data.items.map((m) => (
+            {recalled.map((m) => (
               <li key={m.id}>
                 {m.content} <span className="tag">{m.type ?? 'this chat'}</span>
               </li>

@@ -1,19 +1,11 @@
 /**
  * Shared plumbing of the route handlers: authenticate, rate-limit, run, and turn what was thrown
- * into a response (`errorResponse`, in `./errors`).
+ * into a response (`errorResponse`, in `./error-response`).
  */
 import type { UserClient } from '@tripsage/core'
-import { errorResponse } from './errors'
+import { errorResponse } from './error-response'
 import { currentClaims } from './session'
 import { getTripSage } from './tripsage'
-
-/** A `validation` error response built here (e.g. a whitespace-only chat message). */
-export function refuse(message: string, path: string): Response {
-  return Response.json(
-    { error: { code: 'validation', message, details: { issues: [{ path, code: 'custom', message }] } } },
-    { status: 400 },
-  )
-}
 
 /** The 401 of a route that needs a signed-in user. */
 export function signInFirst(): Response {

@@ -123,7 +123,7 @@ it('a fresh clone serves the session route (no 500 for a missing .tripsage/)', a
   expect(await res.json()).toEqual({ mode: 'embedded', user: null })
 })
 
-it('chats, remembers, updates live, uploads and comes back after a reload, in Chromium', async () => {
+it('chats with tools, remembers, updates live, uploads and comes back after a reload, in Chromium', async () => {
   const started = performance.now()
   const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } })
   const page = await context.newPage()
@@ -133,9 +133,9 @@ it('chats, remembers, updates live, uploads and comes back after a reload, in Ch
   const input = page.getByLabel('Message')
   const say = async (text: string) => {
     await input.fill(text)
-    await page.getByRole('button', { name: 'Send' }).click()
+    await page.getByRole('button', { name: 'Send', exact: true }).click()
     await expect.poll(() => chat.textContent(), { timeout: 30_000 }).toContain(text)
-    await page.getByRole('button', { name: 'Send' }).waitFor() // idle again (not "Sending…")
+    await page.getByRole('button', { name: 'Send', exact: true }).waitFor() // idle again (not "Sending…")
   }
 
   await page.goto(base)
@@ -152,7 +152,7 @@ it('chats, remembers, updates live, uploads and comes back after a reload, in Ch
 
   // Whitespace only: refused in the page (nothing sent) and by the route.
   await input.fill('   ')
-  await page.getByRole('button', { name: 'Send' }).click()
+  await page.getByRole('button', { name: 'Send', exact: true }).click()
   await expect.poll(() => page.getByTestId('chat-hint').textContent()).toContain('spaces alone are not sent')
   expect(await chat.locator('.message').count()).toBe(0)
   const refused = await page.evaluate(async () => {
@@ -175,9 +175,14 @@ it('chats, remembers, updates live, uploads and comes back after a reload, in Ch
     .poll(() => page.getByTestId('memories').textContent(), { timeout: 30_000 })
     .toContain('I prefer aisle seats on long flights')
   expect(await page.getByTestId('memories').textContent()).not.toContain('Nothing remembered yet')
+  // The offline agent (the AI SDK mock model) calls the searchMemories tool, then answers from it.
   await say('Which seats do I prefer on the flight?')
+  await expect.poll(() => chat.textContent(), { timeout: 30_000 }).toContain('From what you told me before')
   await expect.poll(() => page.getByTestId('recalled').textContent()).toContain('I prefer aisle seats on long flights')
-  await expect.poll(() => chat.textContent()).toContain('From what you told me before')
+  expect(await chat.getByTestId('tool-step').allTextContents()).toContain('Searched your memories done')
+  await say('What trips do I have?')
+  await expect.poll(() => chat.textContent(), { timeout: 30_000 }).toContain('You have 1 trip: Lisbon in spring')
+  expect(await chat.getByTestId('tool-step').allTextContents()).toContain('Looked at your trips done')
   await page.getByLabel('Search memories').fill('aisle seats')
   await page.getByRole('button', { name: 'Search', exact: true }).click()
   await expect
@@ -228,7 +233,12 @@ it('chats, remembers, updates live, uploads and comes back after a reload, in Ch
   expect(new URL(page.url()).searchParams.get('trip')).toBe(tripId)
   await expect.poll(() => chat.textContent()).toContain('I prefer aisle seats on long flights')
   expect(await chat.textContent()).toContain('From what you told me before')
-  expect(await chat.locator('.message-user').count()).toBe(3)
+  expect(await chat.textContent()).toContain('You have 1 trip: Lisbon in spring')
+  expect(await chat.locator('.message-user').count()).toBe(4)
+  // The tool steps came back too: the tool parts were stored (chat_tool_calls) and reloaded.
+  expect(await chat.getByTestId('tool-step').allTextContents()).toEqual(
+    expect.arrayContaining(['Searched your memories done', 'Looked at your trips done']),
+  )
   await expect.poll(() => page.getByTestId('memories').textContent()).toContain('I prefer aisle seats on long flights')
   await expect.poll(() => page.getByTestId('itinerary').textContent()).toContain('Tram 28 at dawn')
 

@@ -19,6 +19,7 @@ export {
   ToolCallStatus,
 } from './schema.js'
 export type { ChatSessionsRepository } from './sessions.js'
+export type { ChatToolCallsRepository } from './tool-calls.js'
 export {
   LoadUIMessagesInput,
   SaveUIMessagesInput,
@@ -30,4 +31,3 @@ export {
   type UIMessagePartLike,
 } from './ui-message-schema.js'
 export type { SavedUIMessage, SaveUIMessagesResult } from './ui-messages.js'
-export type { ChatToolCallsRepository } from './tool-calls.js'

@@ -7,9 +7,9 @@ import { decodeCursor, type Page, toPage } from '../pagination.js'
 import { parseInput } from '../validation.js'
 import { chatHistoryQuery } from './history-query.js'
 import { toChatMessage } from './rows.js'
+import { AppendChatMessagesInput, ChatHistoryInput, ChatId, type ChatMessage, type ChatMessageInput } from './schema.js'
 import type { LoadUIMessagesInput, UIMessageLike } from './ui-message-schema.js'
 import { loadUIMessages, type SaveUIMessagesResult, saveUIMessages } from './ui-messages.js'
-import { AppendChatMessagesInput, ChatHistoryInput, ChatId, type ChatMessage, type ChatMessageInput } from './schema.js'
 
 /** `me.chat.messages`: the immutable messages of a session. */
 export interface ChatMessagesRepository {

@@ -17,9 +17,6 @@ export const UI_MESSAGE_MAX_BYTES = 1_048_576
 /** Longest message or tool call id, in characters (the `chat_messages_ui_id_check`). */
 export const UI_MESSAGE_ID_MAX_LENGTH = 200
 
-const text = z
-  .string()
-  .refine(isStorableText, { message: 'must not contain NUL characters or unpaired UTF-16 surrogates' })
 const json = JsonValue
 const optionalJsonRecord = z.record(z.string(), json)
 const providerMetadata = z.record(z.string(), optionalJsonRecord)

@@ -133,7 +133,7 @@ describe.each([
     const mutated = fc
       .tuple(uiMessage, fc.nat(), fc.nat(), fc.jsonValue({ maxDepth: 1 }), fc.boolean())
       .map(([message, partIndex, keyIndex, replacement, drop]) => {
-        const copy = asJson(message) as { parts: Record<string, unknown>[] }
+        const copy = asJson(message) as unknown as { parts: Record<string, unknown>[] }
         const part = copy.parts[partIndex % copy.parts.length] as Record<string, unknown>
         const keys = Object.keys(part)
         const key = keys[keyIndex % keys.length] as string

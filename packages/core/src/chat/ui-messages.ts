@@ -5,6 +5,7 @@ import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js'
 import type { JsonObject } from '../json-value.js'
 import { parseInput } from '../validation.js'
+import { ChatId } from './schema.js'
 import {
   canonicalJson,
   isBehind,
@@ -20,7 +21,6 @@ import {
   type UIMessageLike,
   type UIMessagePartLike,
 } from './ui-message-schema.js'
-import { ChatId } from './schema.js'
 
 /** A message `saveUIMessages` wrote or found: its `UIMessage` id and its row id. */
 export interface SavedUIMessage {

@@ -1,6 +1,6 @@
 import { NotFoundError, RateLimitedError, TripSageError } from '@tripsage/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { errorResponse } from '../lib/errors.js'
+import { errorResponse } from '../lib/error-response.js'
 
 // Issue 13 (finding 5): a non-TripSage error used to become a bare 500 with nothing logged, so a
 // crash on a fresh clone left the terminal empty. Now the server logs it under a reference and the
