@@ -172,49 +172,52 @@ export default function Home() {
 
         {user && (
           <>
-            <nav className="sidebar card" aria-labelledby="trips-heading">
-              <h2 id="trips-heading">Your trips</h2>
-              <ul className="trips" data-testid="trips">
-                {trips.length === 0 && <li className="muted">No trips yet.</li>}
-                {trips.map((t) => (
-                  <li key={t.id}>
-                    <button
-                      type="button"
-                      className="trip"
-                      aria-current={open?.trip.id === t.id ? 'page' : undefined}
-                      onClick={() => guard(() => openTrip(t))}
-                    >
-                      <span className="trip-name">{t.name}</span>
-                      <span className="trip-meta">
-                        {t.destination} · {t.startDate} → {t.endDate}
-                      </span>
-                    </button>
-                  </li>
-                ))}
-              </ul>
-              <form className="new-trip" onSubmit={createTrip} aria-labelledby="new-trip-heading">
-                <h3 id="new-trip-heading">New trip</h3>
-                <label>
-                  Name
-                  <input name="name" placeholder="Trip name" required defaultValue="Lisbon in spring" />
-                </label>
-                <label>
-                  Destination
-                  <input name="destination" placeholder="Destination" required defaultValue="Lisbon" />
-                </label>
-                <div className="dates">
+            <div className="sidebar">
+              <nav className="card" aria-labelledby="trips-heading">
+                <h2 id="trips-heading">Your trips</h2>
+                <ul className="trips" data-testid="trips">
+                  {trips.length === 0 && <li className="muted">No trips yet.</li>}
+                  {trips.map((t) => (
+                    <li key={t.id}>
+                      <button
+                        type="button"
+                        className="trip"
+                        aria-current={open?.trip.id === t.id ? 'page' : undefined}
+                        onClick={() => guard(() => openTrip(t))}
+                      >
+                        <span className="trip-name">{t.name}</span>
+                        <span className="trip-meta">
+                          {t.destination} · {t.startDate} → {t.endDate}
+                        </span>
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+                <form className="new-trip" onSubmit={createTrip} aria-labelledby="new-trip-heading">
+                  <h3 id="new-trip-heading">New trip</h3>
                   <label>
-                    From
-                    <input name="startDate" type="date" required defaultValue="2027-04-10" />
+                    Name
+                    <input name="name" placeholder="Trip name" required defaultValue="Lisbon in spring" />
                   </label>
                   <label>
-                    To
-                    <input name="endDate" type="date" required defaultValue="2027-04-17" />
+                    Destination
+                    <input name="destination" placeholder="Destination" required defaultValue="Lisbon" />
                   </label>
-                </div>
-                <button type="submit">Create trip</button>
-              </form>
-            </nav>
+                  <div className="dates">
+                    <label>
+                      From
+                      <input name="startDate" type="date" required defaultValue="2027-04-10" />
+                    </label>
+                    <label>
+                      To
+                      <input name="endDate" type="date" required defaultValue="2027-04-17" />
+                    </label>
+                  </div>
+                  <button type="submit">Create trip</button>
+                </form>
+              </nav>
+              <MemoriesPanel memories={memories} loaded={memoriesLoaded} />
+            </div>
 
             {open ? (
               <div className="workspace">
@@ -232,7 +235,6 @@ export default function Home() {
                 />
                 <div className="side">
                   <ItineraryPanel tripId={open.trip.id} items={itinerary} />
-                  <MemoriesPanel memories={memories} loaded={memoriesLoaded} />
                   <AttachmentsPanel
                     tripId={open.trip.id}
                     attachments={attachments}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { type Browser, chromium } from 'playwright-core'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 
 // The Next.js example end to end: `next build` once, `next start` on a free port in embedded mode
@@ -127,6 +127,19 @@ it('chats with tools, remembers, updates live, uploads and comes back after a re
   const started = performance.now()
   const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } })
   const page = await context.newPage()
+  await mkdir(join(screenshot, '..'), { recursive: true })
+  try {
+    await walkThrough(page, context, started)
+  } catch (error) {
+    // What the page looked like when it failed, next to the screenshot of a passing run.
+    await page.screenshot({ path: screenshot.replace(/\.png$/, '-failure.png'), fullPage: true }).catch(() => undefined)
+    throw error
+  } finally {
+    await context.close()
+  }
+}, 240_000)
+
+async function walkThrough(page: Page, context: BrowserContext, started: number) {
   const problems: string[] = []
   page.on('pageerror', (error) => problems.push(error.message))
   const chat = page.getByTestId('chat')
@@ -242,16 +255,14 @@ it('chats with tools, remembers, updates live, uploads and comes back after a re
   await expect.poll(() => page.getByTestId('memories').textContent()).toContain('I prefer aisle seats on long flights')
   await expect.poll(() => page.getByTestId('itinerary').textContent()).toContain('Tram 28 at dawn')
 
-  await mkdir(join(screenshot, '..'), { recursive: true })
   await page.screenshot({ path: screenshot, fullPage: true })
   expect((await stat(screenshot)).size).toBeGreaterThan(1000)
   expect(problems).toEqual([])
   // (Next.js adds its own role=alert route announcer: look for the app's error line only.)
   expect(await page.getByTestId('error').count()).toBe(0)
   expect(serverOutput).not.toContain('[next-app] unexpected error')
-  await context.close()
   timings.browserMs = performance.now() - started
   console.log(
     `next-app e2e: ${JSON.stringify(Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])))}`,
   )
-}, 240_000)
+}

@@ -116,7 +116,12 @@ export async function GET(request: Request): Promise<Response> {
       },
     })
     return new Response(stream, {
-      headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' },
+      // no-transform: the response compression of `next start` must not buffer the stream.
+      headers: {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store, no-transform',
+        connection: 'keep-alive',
+      },
     })
   } catch (error) {
     return errorResponse(error, 'realtime')
