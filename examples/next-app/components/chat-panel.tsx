@@ -157,7 +157,11 @@ export function ChatPanel({
       <aside className="recalled" aria-label="Recalled for your last message" data-testid="recalled">
         <h4>Recalled for your last message</h4>
         {!recalled ? (
-          <p className="muted">When the assistant searches your memories, what it found shows here.</p>
+          <p className="muted">
+            {messages.some((m) => m.role === 'assistant')
+              ? 'The assistant did not search your memories for that message.'
+              : 'When the assistant searches your memories, what it found shows here.'}
+          </p>
         ) : recalled.length === 0 ? (
           <p className="muted">Nothing relevant remembered for that message.</p>
         ) : (
