@@ -1,4 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
+import type { NativeDriver } from './scripts/native/global-setup.js'
+import { nativeTestTier, SERVER_URL_VARIABLE } from './scripts/native/tier.js'
 
 /**
  * The test projects. `vitest.config.ts` passes this list to `test.projects` (the `workspace`
@@ -36,6 +40,70 @@ export const projects: TestProjectInlineConfiguration[] = [
     },
   },
   { ...source, test: { name: 'testing', root: './packages/testing', include: ['src/**/*.test.ts'] } },
-  { ...source, test: { name: 'db', root: './supabase', include: ['tests/**/*.test.ts'] } },
+  {
+    ...source,
+    test: { name: 'db', root: './supabase', include: ['tests/**/*.test.ts'], exclude: ['tests/**/*.native.test.ts'] },
+  },
   { ...source, test: { name: 'repo', root: '.', include: ['scripts/**/*.test.ts', 'examples/*/test/**/*.test.ts'] } },
 ]
+
+/**
+ * The native tier: the same integration files again, on Debian's PostgreSQL 15 + pgvector 0.8.0
+ * (or the server `TRIPSAGE_TEST_DATABASE_URL` names), migrated by the real Supabase CLI, one
+ * project per driver. An integration file is any test file that calls `createTestDatabase(`: each
+ * gets its own clone of the template database. PGlite-only files call `createEmbeddedTestDatabase`.
+ */
+const nativeDrivers: NativeDriver[] = ['pg', 'postgres-js']
+
+const tier = nativeTestTier()
+if (tier.enabled) {
+  for (const [index, driver] of nativeDrivers.entries()) {
+    const suffix = index === 0 ? '' : `-${driver}`
+    const native = (name: string, root: string, include: string[]): TestProjectInlineConfiguration => ({
+      ...source,
+      test: {
+        name: `${name}-native${suffix}`,
+        root,
+        include,
+        globalSetup: [join(import.meta.dirname, 'scripts/native/global-setup.ts')],
+        setupFiles: [join(import.meta.dirname, 'scripts/native/setup-database.ts')],
+        provide: { tripsageNativeDriver: driver },
+      },
+    })
+    projects.push(
+      native('core', './packages/core', integrationFiles('packages/core/src')),
+      native('jobs', './packages/jobs', integrationFiles('packages/jobs/src')),
+    )
+    // Driver-independent: the test-database helper itself, and the SQL-level checks (pgTAP through
+    // `pg_prove`, the Supabase CLI), once.
+    if (index > 0) continue
+    projects.push(
+      native('testing', './packages/testing', integrationFiles('packages/testing/src')),
+      native('db', './supabase', [
+        'tests/supabase-cli.native.test.ts',
+        ...(tier.pgProve ? ['tests/pgtap.test.ts'] : []),
+      ]),
+    )
+  }
+  if (!tier.pgProve) {
+    console.warn(
+      'native test tier: pgTAP not run natively: no pg_prove (apt-get install libtap-parser-sourcehandler-pgtap-perl postgresql-15-pgtap)',
+    )
+  }
+} else {
+  console.warn(
+    `native test tier skipped: ${tier.reason}; set ${SERVER_URL_VARIABLE} to a Postgres with pgvector (e.g. \`supabase start\`'s) to run it`,
+  )
+}
+
+/** Test files under `dir` (repository-relative) that call `createTestDatabase(`, relative to the project root. */
+function integrationFiles(dir: string): string[] {
+  const root = join(import.meta.dirname, dir)
+  const projectRoot = join(root, '..')
+  return (readdirSync(root, { recursive: true }) as string[])
+    .filter(
+      (file) => file.endsWith('.test.ts') && readFileSync(join(root, file), 'utf8').includes('createTestDatabase('),
+    )
+    .map((file) => relative(projectRoot, join(root, file)))
+    .sort()
+}

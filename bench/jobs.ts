@@ -15,7 +15,7 @@
  */
 import { createTripSage, type KvStore, localEmbedder, memoryKv, type RedisLike } from '@tripsage/core'
 import { createMemorySyncHandler, type MemorySyncPayload, signQstashRequest } from '@tripsage/jobs'
-import { createTestDatabase, createTestUser, startUpstashBridge } from '@tripsage/testing'
+import { createEmbeddedTestDatabase, createTestUser, startUpstashBridge } from '@tripsage/testing'
 import { writeResult } from './lib/results.js'
 
 const quick = process.argv.includes('--quick')
@@ -40,7 +40,7 @@ const summarise = (samples: number[]) => {
   }
 }
 
-const database = await createTestDatabase()
+const database = await createEmbeddedTestDatabase()
 const bridge = await startUpstashBridge()
 try {
   const user = await createTestUser(database.db)

@@ -13,7 +13,7 @@
  *    (Kysely transaction + `set_config`) next to the raw statements.
  */
 import { createTripSage, type UserClient } from '@tripsage/core'
-import { createTestDatabase, createTestUser } from '@tripsage/testing'
+import { createEmbeddedTestDatabase, createTestUser } from '@tripsage/testing'
 import { type CompiledQuery, PGliteDialect, sql } from 'kysely'
 import { parseArgs, type ResultRow, writeResult } from './lib/results.js'
 import { serveOverSocket } from './lib/socket-database.js'
@@ -41,7 +41,7 @@ const DELAY_MS = 1
 
 const operationSets: OperationSet[] = [tripOperations, chatOperations, memoryOperations, attachmentAndKeyOperations]
 
-const database = await createTestDatabase()
+const database = await createEmbeddedTestDatabase()
 const owner = await createTestUser(database.db)
 const me = createTripSage({ db: database.db }).forUser(owner.claims)
 const world = { db: database.db, owner, me, createUser: () => createTestUser(database.db) }

@@ -7,7 +7,7 @@
  *
  *   node --conditions=@tripsage/source --import tsx bench/peers.ts [--quick]
  */
-import { createTestDatabase, createTestUser, type TestUser } from '@tripsage/testing'
+import { createEmbeddedTestDatabase, createTestUser, type TestUser } from '@tripsage/testing'
 import { sql } from 'kysely'
 import { BENCH_EMBEDDING_MODEL, embedTexts } from './lib/bench-embedder.js'
 import { buildCorpus, type CorpusMemory } from './lib/corpus.js'
@@ -38,7 +38,7 @@ const corpusVectors = await embedTexts(corpus.memories.map((m) => m.text))
 const vectorOf = new Map(corpus.memories.map((m, i) => [m.doc, Float32Array.from(corpusVectors[i]!)]))
 const queryVectors = await embedTexts(corpus.queries.map((q) => q.text))
 
-const database = await createTestDatabase()
+const database = await createEmbeddedTestDatabase()
 const users: TestUser[] = []
 for (let i = 0; i < USERS; i++) users.push(await createTestUser(database.db))
 const server = await startEmbeddingsServer(embedTexts, BENCH_EMBEDDING_MODEL)

@@ -9,12 +9,12 @@
  * (SDK / raw), i.e. what parsing, mapping and the repository add on top of the database work.
  */
 import { createTripSage } from '@tripsage/core'
-import { createTestDatabase, createTestUser } from '@tripsage/testing'
+import { createEmbeddedTestDatabase, createTestUser } from '@tripsage/testing'
 import { type CompiledQuery, Kysely, PGliteDialect } from 'kysely'
 
 const iterations = Number(process.argv[2] ?? 300)
 
-const database = await createTestDatabase()
+const database = await createEmbeddedTestDatabase()
 const statements: CompiledQuery[] = []
 const logged = new Kysely<any>({
   dialect: new PGliteDialect({ pglite: database.pglite }),

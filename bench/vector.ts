@@ -16,7 +16,7 @@
  * overhead: input parsing, the scope statement, row mapping.
  */
 import { createTripSage, parseVectorText, type TripSageDatabase, toVectorText } from '@tripsage/core'
-import { createTestDatabase, createTestUser, type TestUser } from '@tripsage/testing'
+import { createEmbeddedTestDatabase, createTestUser, type TestUser } from '@tripsage/testing'
 import { type Kysely, sql } from 'kysely'
 import { atLeast, latencyRows, parseArgs, type ResultCheck, type ResultTable, writeResult } from './lib/results.js'
 import { measure, summarise } from './lib/timing.js'
@@ -167,7 +167,7 @@ const supabaseDocsHybrid = (trx: Kysely<TripSageDatabase>, vector: string, text:
     order by score desc limit 10`.execute(trx)
 
 async function benchScenario(rows: number, USERS: number) {
-  const database = await createTestDatabase()
+  const database = await createEmbeddedTestDatabase()
   const { db } = database
   try {
     const users: TestUser[] = []

@@ -119,7 +119,7 @@ describe('published tarballs', () => {
   }, 180_000)
 
   /** Subpaths documented as Node-only (DESIGN: "Node-only helpers live behind their own subpath"). */
-  const nodeOnlyEntries: Record<string, string[]> = { core: ['storage/fs'], jobs: ['node', 'express'] }
+  const nodeOnlyEntries: Record<string, string[]> = { core: ['storage/fs', 'pg'], jobs: ['node', 'express'] }
 
   it('publish no .d.ts that imports a package which is not a dependency or peer', async () => {
     for (const name of packages) {

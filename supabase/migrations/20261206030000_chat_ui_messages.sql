@@ -21,9 +21,9 @@ alter table public.chat_messages
   add column ui_metadata jsonb;
 
 comment on column public.chat_messages.ui_id is
-  'The AI SDK UIMessage id (any 1-200 character string, unique per session); the row id as text for messages appended without one.';
+  'The AI SDK UIMessage id (any 1-200 character string); NULL or the row id as text for messages written without one. coalesce(ui_id, id::text) is unique per session.';
 comment on column public.chat_messages.parts is
-  'The AI SDK UIMessage parts, verbatim (a jsonb array). content holds the text of its text parts.';
+  'The AI SDK UIMessage parts, verbatim (a jsonb array); NULL reads as one text part holding content. content holds the text of its text parts.';
 comment on column public.chat_messages.ui_metadata is
   'The AI SDK UIMessage metadata (any JSON value); NULL when the message has none.';
 
@@ -34,25 +34,23 @@ update public.chat_messages
        ui_metadata = case when metadata = '{}'::jsonb then null else metadata end;
 
 alter table public.chat_messages
-  alter column ui_id set not null,
-  alter column ui_id set default '',
-  alter column parts set not null,
-  alter column parts set default 'null'::jsonb,
   add constraint chat_messages_ui_id_check check (char_length(ui_id) between 1 and 200),
-  add constraint chat_messages_parts_check check (jsonb_typeof(parts) = 'array'),
-  add constraint chat_messages_session_id_ui_id_key unique (session_id, ui_id);
+  add constraint chat_messages_parts_check check (jsonb_typeof(parts) = 'array');
 
--- Rows inserted without parts (the append path, supabase-js, SQL) get the migrated shape. The
--- defaults are sentinels the trigger replaces ('' is no valid ui_id, JSON null no valid parts
--- array), so writers that know nothing of UI messages keep working unchanged.
+-- A message's UI id is ui_id, or its row id when ui_id is NULL; unique per session.
+create unique index chat_messages_session_id_ui_id_key
+  on public.chat_messages (session_id, (coalesce(ui_id, id::text)));
+
+-- Rows inserted without UI fields (the append path, supabase-js, SQL) get the migrated shape. The
+-- columns stay nullable and readers fall back to the same shape (coalesce), so rows written while
+-- triggers are off (session_replication_role = replica: logical replication, bulk loads) still
+-- read as UI messages.
 create or replace function private.chat_messages_ui_defaults() returns trigger
 language plpgsql security invoker set search_path = ''
 as $$
 begin
-  if new.ui_id = '' then
-    new.ui_id := new.id::text;
-  end if;
-  if new.parts = 'null'::jsonb then
+  new.ui_id := coalesce(new.ui_id, new.id::text);
+  if new.parts is null then
     new.parts := pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('type', 'text', 'text', new.content));
     if new.ui_metadata is null and new.metadata is distinct from '{}'::jsonb then
       new.ui_metadata := new.metadata;

@@ -2,7 +2,7 @@
 -- user selects, inserts, updates and deletes only objects of that bucket whose first folder is their
 -- uid; anon reaches nothing.
 begin;
-select plan(23);
+select plan(25);
 
 select tests.create_supabase_user('st_alice');
 select tests.create_supabase_user('st_bob');
@@ -97,6 +97,17 @@ select is_empty($$update storage.objects set metadata = '{}' where bucket_id = '
 -- ---------------------------------------------------------------------------------------------
 -- delete
 -- ---------------------------------------------------------------------------------------------
+-- Storage refuses a direct SQL delete (it would orphan the bytes) unless the transaction sets
+-- storage.allow_delete_query, which the Storage API does before each delete; so do the cells below.
+select tests.authenticate_as('st_alice');
+select throws_ok($$delete from storage.objects
+  where name = tests.get_supabase_uid('st_alice')::text || '/trip/visa-v2.pdf'$$, '42501', null,
+  'delete: a direct SQL delete is refused without storage.allow_delete_query');
+select tests.authenticate_as_service_role();
+select throws_ok($$delete from storage.buckets where id = 'tests-elsewhere'$$, '42501', null,
+  'delete: even service_role cannot delete a bucket row directly');
+select set_config('storage.allow_delete_query', 'true', true);
+
 select tests.authenticate_as('st_bob');
 select is_empty($$delete from storage.objects
   where name = tests.get_supabase_uid('st_alice')::text || '/trip/visa-v2.pdf' returning 1$$,

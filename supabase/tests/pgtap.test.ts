@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { runPgTapSuite } from '../../scripts/lib/pgtap-suite.js'
 
-// Every pgTAP file of this folder, run on PGlite with all migrations; each assertion is a test.
+// Every pgTAP file of this folder, run with all migrations on PGlite (project `db`) or through
+// pg_prove on native PostgreSQL (project `db-native`); each assertion is a test.
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const files = await runPgTapSuite(root)
 

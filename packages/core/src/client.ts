@@ -1,7 +1,16 @@
 import type { Kysely } from 'kysely'
 import type { AttachmentsOptions } from './attachments/schema.js'
+import { toTripSageErrorIfDatabase } from './db/database-error.js'
+import type { CallLimits } from './db/deadline.js'
 import type { TripSageDatabase } from './db/schema.js'
-import { bindScope, createServiceScope, createUserScope, type Scope, type ScopedTransaction } from './db/scope.js'
+import {
+  bindScope,
+  createServiceScope,
+  createUserScope,
+  type Scope,
+  type ScopedTransaction,
+  type ScopeOptions,
+} from './db/scope.js'
 import type { Embedder } from './embeddings/embedder.js'
 import type { KeysOptions } from './keys/schema.js'
 import {
@@ -15,8 +24,24 @@ import type { TracerLike } from './telemetry.js'
 
 /** The ports {@link createTripSage} wires together. Only `db` is required. */
 export interface TripSageOptions {
-  /** Any Kysely instance over the TripSage schema: PGlite (embedded), `pg`, postgres.js… */
+  /**
+   * A Kysely instance over the TripSage schema. In production use `createPostgresDatabase` from
+   * `@tripsage/core/pg` (Node, `pg`) or `createPostgresJsDatabase` from
+   * `@tripsage/core/postgres-js` (Deno, Supabase Edge Functions, Bun): their connections are
+   * guarded against `'error'` events, destroyed when a deadline passes, and pipelined, so a
+   * one-statement call costs one round trip. Embedded: `openEmbeddedDatabase()` (PGlite). Any
+   * other Kysely Postgres dialect works too, with the fallbacks described in
+   * `docs/guides/production-wiring.md`.
+   */
   db: Kysely<TripSageDatabase>
+  /**
+   * The budget of every call, in milliseconds (default 15 000): checkout, statements and
+   * `commit`. Past it the call fails with `unavailable` and its connection is destroyed; the
+   * server ends the statement too. Override per user or per request with
+   * `forUser(claims, { deadlineMs, signal })`, per transaction with `transaction(fn, limits)`.
+   * `0` disables it.
+   */
+  deadlineMs?: number
   /**
    * Where attachment bytes live: `supabaseStorage(client)` in production, `fileSystemStorage(…)`
    * (from `@tripsage/core/storage/fs`) embedded. Without it, `me.attachments` can still list and
@@ -30,9 +55,10 @@ export interface TripSageOptions {
   /** An OpenTelemetry tracer (or anything with `startSpan`); spans carry identifiers, never data or keys. */
   tracer?: TracerLike
   /**
-   * Set when `db` runs on a `pg` pool created with `pipeline: true` (node-postgres pipeline mode):
-   * the message that enters a scope then shares a round trip with the call's first statement, so
-   * a one-statement call costs one round trip more than the bare statement instead of two.
+   * Only for a `db` you built yourself over Kysely's own `PostgresDialect` with a `pg` pool created
+   * with `pipeline: true`: the message that enters a scope then shares a round trip with the
+   * call's first statement. Not needed with `@tripsage/core/pg` or `@tripsage/core/postgres-js`,
+   * which the SDK detects (one round trip per one-statement call, no option).
    */
   pipeline?: boolean
   /**
@@ -58,8 +84,15 @@ export type UserClient = UserRepositories & {
   readonly userId: string
   /** The scope every call of this client runs in. */
   readonly scope: Scope
-  /** Runs `fn` in ONE transaction as the user; everything inside commits or rolls back together. */
-  transaction<T>(fn: (tx: UserTransaction) => Promise<T>): Promise<T>
+  /**
+   * Runs `fn` in ONE transaction as the user; everything inside commits or rolls back together.
+   * Database and connection failures reject with a `TripSageError` (`unavailable` when the
+   * database could not be reached or the deadline passed); errors `fn` throws itself pass through.
+   *
+   * @param fn - the calls to run together
+   * @param limits - this transaction's deadline and signal (default: the client's)
+   */
+  transaction<T>(fn: (tx: UserTransaction) => Promise<T>, limits?: CallLimits): Promise<T>
 }
 
 /** What a service-scoped transaction callback receives. */
@@ -74,8 +107,14 @@ export type ServiceTransaction = ServiceRepositories & {
 export type ServiceClient = ServiceRepositories & {
   /** The service scope. */
   readonly scope: Scope
-  /** Runs `fn` in one transaction as `service_role`. */
-  transaction<T>(fn: (tx: ServiceTransaction) => Promise<T>): Promise<T>
+  /**
+   * Runs `fn` in one transaction as `service_role`; failures are mapped as in
+   * {@link UserClient.transaction}.
+   *
+   * @param fn - the calls to run together
+   * @param limits - this transaction's deadline and signal (default: the client's)
+   */
+  transaction<T>(fn: (tx: ServiceTransaction) => Promise<T>, limits?: CallLimits): Promise<T>
 }
 
 /** The SDK entry point returned by {@link createTripSage}. */
@@ -85,11 +124,24 @@ export interface TripSage {
   /**
    * A client acting as the user with these verified claims. Throws a `validation` error when
    * `claims.sub` is not a UUID.
+   *
+   * @param claims - the verified JWT claims
+   * @param limits - the deadline and signal of this client's calls, e.g.
+   *   `{ signal: request.signal }` per request (default: `deadlineMs` of {@link createTripSage})
    */
-  forUser(claims: unknown): UserClient
+  forUser(claims: unknown, limits?: CallLimits): UserClient
   /** The service-scope client. */
   readonly service: ServiceClient
+  /**
+   * The service-scope client with its own deadline and signal.
+   *
+   * @param limits - the deadline and signal of this client's calls
+   */
+  forService(limits: CallLimits): ServiceClient
 }
+
+/** The default budget of one call: long enough for a cold connection through a pooler, short enough to fail fast. */
+export const DEFAULT_DEADLINE_MS = 15_000
 
 /**
  * Creates the SDK over injected ports. Reads no environment variables.
@@ -99,32 +151,60 @@ export interface TripSage {
  * const me = tripsage.forUser(claims)
  */
 export function createTripSage(options: TripSageOptions): TripSage {
-  const scopeOptions = { pipeline: options.pipeline === true }
-  const serviceScope = createServiceScope(options.db, scopeOptions)
-  const service: ServiceClient = {
-    ...createServiceRepositories(serviceScope, options),
-    scope: serviceScope,
-    transaction: (fn) =>
-      serviceScope.run((trx) => {
-        const bound = bindScope(serviceScope, trx)
-        return fn({ ...createServiceRepositories(bound, options), db: trx, scope: bound })
-      }),
+  const defaults: CallLimits = { deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS }
+  const scopeOptions = (limits: CallLimits | undefined): ScopeOptions => ({
+    pipeline: options.pipeline === true,
+    limits: { ...defaults, ...limits },
+  })
+  const forService = (limits?: CallLimits): ServiceClient => {
+    const serviceScope = createServiceScope(options.db, scopeOptions(limits))
+    return {
+      ...createServiceRepositories(serviceScope, options),
+      scope: serviceScope,
+      transaction: (fn, callLimits) => {
+        const scope = callLimits
+          ? createServiceScope(options.db, scopeOptions({ ...limits, ...callLimits }))
+          : serviceScope
+        return mapTransactionErrors(
+          scope.run((trx) => {
+            const bound = bindScope(scope, trx)
+            return fn({ ...createServiceRepositories(bound, options), db: trx, scope: bound })
+          }),
+        )
+      },
+    }
   }
   return {
     db: options.db,
-    forUser(claims) {
-      const scope = createUserScope(options.db, claims, scopeOptions)
+    forUser(claims, limits) {
+      const scope = createUserScope(options.db, claims, scopeOptions(limits))
       return {
         ...createUserRepositories(scope, options),
         userId: scope.userId as string,
         scope,
-        transaction: (fn) =>
-          scope.run((trx) => {
-            const bound = bindScope(scope, trx)
-            return fn({ ...createUserRepositories(bound, options), db: trx, scope: bound })
-          }),
+        transaction: (fn, callLimits) => {
+          const txScope = callLimits
+            ? createUserScope(options.db, claims, scopeOptions({ ...limits, ...callLimits }))
+            : scope
+          return mapTransactionErrors(
+            txScope.run((trx) => {
+              const bound = bindScope(txScope, trx)
+              return fn({ ...createUserRepositories(bound, options), db: trx, scope: bound })
+            }),
+          )
+        },
       }
     },
-    service,
+    service: forService(),
+    forService,
+  }
+}
+
+/** Database and connection failures of a transaction become `TripSageError`s; the callback's own errors pass. */
+async function mapTransactionErrors<T>(run: Promise<T>): Promise<T> {
+  try {
+    return await run
+  } catch (error) {
+    throw toTripSageErrorIfDatabase(error)
   }
 }

@@ -1,12 +1,10 @@
-import type { PGlite } from '@electric-sql/pglite'
 import {
-  type CompiledQuery,
+  CompiledQuery,
   type DatabaseConnection,
   type Dialect,
   type Driver,
   Kysely,
   type KyselyConfig,
-  PGliteDialect,
   type TransactionSettings,
 } from 'kysely'
 import type { TripSageDatabase } from './db/schema.js'
@@ -20,15 +18,15 @@ export interface DatabaseFaults {
 }
 
 /**
- * Kysely over a real PGlite whose driver fails on demand. Everything else is the real engine:
- * the faults only replace a COMMIT with a ROLLBACK or a query with an error.
+ * Kysely over a real database (any engine: pass e.g. `testDatabase.dialect()`) whose driver fails on
+ * demand. Everything else is the real engine: the faults only replace a COMMIT with a ROLLBACK or a
+ * query with an error.
  */
 export function faultyDatabase(
-  pglite: PGlite,
+  inner: Dialect,
   faults: DatabaseFaults,
   options: Pick<KyselyConfig, 'log'> = {},
 ): Kysely<TripSageDatabase> {
-  const inner = new PGliteDialect({ pglite })
   const dialect: Dialect = {
     createAdapter: () => inner.createAdapter(),
     createQueryCompiler: () => inner.createQueryCompiler(),
@@ -46,9 +44,18 @@ function wrapDriver(driver: Driver, faults: DatabaseFaults): Driver {
     async acquireConnection(options) {
       const connection = await driver.acquireConnection(options)
       const wrapped: DatabaseConnection = {
-        executeQuery(query) {
+        async executeQuery(query) {
           const error = faults.query?.(query)
-          if (error) return Promise.reject(error)
+          if (error) throw error
+          // A scope on a driver that takes several statements per message commits with a plain
+          // `commit` query rather than the driver's commitTransaction: lose that one the same way.
+          if (/^\s*commit\s*;?\s*$/i.test(query.sql)) {
+            const lost = faults.commit?.()
+            if (lost) {
+              await connection.executeQuery(CompiledQuery.raw('rollback'))
+              throw lost
+            }
+          }
           return connection.executeQuery(query)
         },
         streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),

@@ -8,6 +8,7 @@ export * from './attachments/index.js'
 export * from './chat/index.js'
 export {
   createTripSage,
+  DEFAULT_DEADLINE_MS,
   type ServiceClient,
   type ServiceTransaction,
   type TripSage,
@@ -16,6 +17,7 @@ export {
   type UserTransaction,
 } from './client.js'
 export { type DatabaseErrorInfo, databaseErrorInfo, toTripSageError } from './db/database-error.js'
+export { CallCancelled, type CallLimits } from './db/deadline.js'
 export {
   bundledMigrations,
   bundledPlatform,

@@ -116,6 +116,9 @@ describe('outbox', () => {
         },
       }
       expect(await relayOutbox({ tripsage, publisher: dying, destinations })).toMatchObject({ failed: 1 })
+      // Let the first delivery finish before the re-publish: with zero retry delays, a concurrent
+      // duplicate (a real server runs them in parallel) would spend its retries on 409 "in progress".
+      await queue.drain()
       await sql`update private.job_outbox set available_at = now() where published_at is null`.execute(database.db)
       await new Promise((resolve) => setTimeout(resolve, 5))
       expect(await relayOutbox({ tripsage, publisher: queue, destinations })).toMatchObject({ published: 1 })

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, type TestDatabase } from './database.js'
+import { createTestDatabase, type TestDatabase } from './test-database.js'
 import { createTestUser } from './users.js'
 
 describe('createTestDatabase', () => {

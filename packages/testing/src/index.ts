@@ -4,8 +4,19 @@
  * @packageDocumentation
  * @module @tripsage/testing
  */
-export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './database.js'
+export {
+  createEmbeddedTestDatabase,
+  type EmbeddedTestDatabase,
+  type EmbeddedTestDatabaseOptions,
+} from './embedded-database.js'
 export { platformAndMigrationsFingerprint } from './fingerprint.js'
+export {
+  type NativeConnection,
+  type NativeConnector,
+  type NativeTestDatabases,
+  type PgPoolLike,
+  pgPoolConnector,
+} from './native-database.js'
 export { parseTap, runPgTap, type ScriptRunner, type TapAssertion, type TapFileResult } from './pgtap.js'
 export { type PostgresServer, startPostgresServer } from './postgres-server.js'
 export {
@@ -16,6 +27,13 @@ export {
   type StoredObject,
   startStorageApiServer,
 } from './storage-api-server.js'
+export {
+  configuredTestDatabaseEngine,
+  configureTestDatabases,
+  createTestDatabase,
+  type TestDatabase,
+  type TestDatabaseOptions,
+} from './test-database.js'
 export {
   type BridgeFailure,
   startUpstashBridge,

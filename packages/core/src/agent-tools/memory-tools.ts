@@ -28,11 +28,29 @@ const ForgetMemoryToolInput = z.object({ memoryId: z.string().describe('The id o
 /** The tools {@link memoryTools} returns. */
 export type MemoryTools = {
   /** Hybrid (full-text + vector) recall of the user's long-term memories. */
-  readonly searchMemories: Tool<z.infer<typeof SearchMemoriesToolInput>, { memories: AgentMemory[] }>
+  readonly searchMemories: Tool<
+    z.infer<typeof SearchMemoriesToolInput>,
+    {
+      /** The best matches, best first. */
+      memories: AgentMemory[]
+    }
+  >
   /** Stores one long-term memory. */
-  readonly addMemory: Tool<z.infer<typeof AddMemoryToolInput>, { memory: AgentMemory }>
+  readonly addMemory: Tool<
+    z.infer<typeof AddMemoryToolInput>,
+    {
+      /** The stored memory. */
+      memory: AgentMemory
+    }
+  >
   /** Forgets one memory by id. */
-  readonly forgetMemory: Tool<z.infer<typeof ForgetMemoryToolInput>, { forgotten: string }>
+  readonly forgetMemory: Tool<
+    z.infer<typeof ForgetMemoryToolInput>,
+    {
+      /** The id of the forgotten memory. */
+      forgotten: string
+    }
+  >
 }
 
 /**

@@ -49,11 +49,31 @@ const AddItineraryItemToolInput = z.object({
 /** The tools {@link tripTools} returns. */
 export type TripTools = {
   /** One page of the user's trips. */
-  readonly listTrips: Tool<z.infer<typeof ListTripsToolInput>, { trips: AgentTripSummary[]; nextCursor: string | null }>
+  readonly listTrips: Tool<
+    z.infer<typeof ListTripsToolInput>,
+    {
+      /** One page of trips. */
+      trips: AgentTripSummary[]
+      /** Pass as `cursor` for the next page; null on the last. */
+      nextCursor: string | null
+    }
+  >
   /** One trip with the details asked for. */
-  readonly getTrip: Tool<z.infer<typeof GetTripToolInput>, { trip: Trip & Partial<TripRelations> }>
+  readonly getTrip: Tool<
+    z.infer<typeof GetTripToolInput>,
+    {
+      /** The trip, with the relations asked for. */
+      trip: Trip & Partial<TripRelations>
+    }
+  >
   /** Adds an itinerary item to a trip the user may edit. */
-  readonly addItineraryItem: Tool<z.infer<typeof AddItineraryItemToolInput>, { item: ItineraryItem }>
+  readonly addItineraryItem: Tool<
+    z.infer<typeof AddItineraryItemToolInput>,
+    {
+      /** The new item. */
+      item: ItineraryItem
+    }
+  >
 }
 
 /**
@@ -74,7 +94,15 @@ export function tripTools(
     listTrips: tool({
       description: "List the user's trips (owned or shared with them), newest first.",
       inputSchema: ListTripsToolInput,
-      execute: ({ limit, cursor }): Promise<{ trips: AgentTripSummary[]; nextCursor: string | null }> =>
+      execute: ({
+        limit,
+        cursor,
+      }): Promise<{
+        /** One page of trips. */
+        trips: AgentTripSummary[]
+        /** Pass as `cursor` for the next page; null on the last. */
+        nextCursor: string | null
+      }> =>
         runTool('listTrips', options, async () => {
           const page = await client.trips.list({ limit: limit ?? 10, ...(cursor ? { cursor } : {}) })
           return {

@@ -471,7 +471,7 @@ describe('remove: object and row go together', () => {
   it('retries the row deletion when the commit is lost after the object was deleted', async () => {
     const file = await uploadedPdf()
     let lose = 1
-    const faulty = faultyDatabase(database.pglite, {
+    const faulty = faultyDatabase(database.dialect(), {
       commit: () => (lose-- > 0 ? new Error('Connection terminated unexpectedly') : undefined),
     })
     await createTripSage({ db: faulty, storage }).forUser(alice.claims).attachments.remove(file.id)
@@ -489,7 +489,7 @@ describe('remove: object and row go together', () => {
         objectGone = true
       },
     }
-    const faulty = faultyDatabase(database.pglite, {
+    const faulty = faultyDatabase(database.dialect(), {
       commit: () => (objectGone ? new Error('Connection terminated unexpectedly') : undefined),
     })
     const failure = await createTripSage({ db: faulty, storage: watching })

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { TripSageOptions } from '../client.js'
 import { toTripSageError } from '../db/database-error.js'
+import { jsonbValue } from '../db/json-param.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { NotFoundError, TripSageError } from '../errors.js'
 import { noopTracer, withSpan } from '../telemetry.js'
@@ -71,7 +72,7 @@ export function createAttachmentsServiceRepository(scope: Scope, ports: TripSage
             .updateTable('file_attachments')
             .set({
               virus_scan_status: parsed.status,
-              virus_scan_result: parsed.result === undefined ? null : JSON.stringify(parsed.result),
+              virus_scan_result: parsed.result === undefined ? null : jsonbValue<string>(parsed.result),
             })
             .where('id', '=', attachmentId)
             .returning(attachmentColumns)

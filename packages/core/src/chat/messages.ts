@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import { runInScope, scopeUserId } from '../db/run-in-scope.js'
+import { jsonbFromText } from '../db/json-param.js'
+import { oneStatement, runInScope, scopeUserId } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
 import type { JsonObject } from '../json-value.js'
@@ -100,43 +101,49 @@ export function createChatMessagesRepository(scope: Scope): ChatMessagesReposito
     const batch = JSON.stringify(
       messages.map((m, ord) => ({ ord, role: m.role, content: m.content, metadata: m.metadata ?? {} })),
     )
-    const rows = await runInScope(scope, what, async (trx) => {
-      // Locking the session row (FOR NO KEY UPDATE) serializes appends to one session, so `seq`
-      // order is commit order there and keyset paging never skips a message committed late. The
-      // lock also filters the row to its owner (RLS applies UPDATE policies to locking reads).
-      const session = trx
-        .selectFrom('chat_sessions')
-        .select('id')
-        .where('id', '=', sessionId)
-        .forNoKeyUpdate()
-        .as('session')
-      const input = sql<{ ord: number; role: string; content: string; metadata: JsonObject }>`(
-        select * from jsonb_to_recordset(${batch}::jsonb) as r(ord integer, role text, content text, metadata jsonb)
+    const rows = await runInScope(
+      scope,
+      what,
+      async (trx) => {
+        // Locking the session row (FOR NO KEY UPDATE) serializes appends to one session, so `seq`
+        // order is commit order there and keyset paging never skips a message committed late. The
+        // lock also filters the row to its owner (RLS applies UPDATE policies to locking reads).
+        const session = trx
+          .selectFrom('chat_sessions')
+          .select('id')
+          .where('id', '=', sessionId)
+          .forNoKeyUpdate()
+          .as('session')
+        const input = sql<{ ord: number; role: string; content: string; metadata: JsonObject }>`(
+        select * from jsonb_to_recordset(${jsonbFromText(batch)}) as r(ord integer, role text, content text, metadata jsonb)
       )`.as('input')
-      const inserted = await trx
-        .insertInto('chat_messages')
-        .columns(['session_id', 'user_id', 'role', 'content', 'metadata'])
-        .expression(
-          trx
-            .selectFrom(session)
-            .crossJoin(input)
-            .select([
-              'session.id',
-              sql<string>`${userId}::uuid`.as('user_id'),
-              'input.role',
-              'input.content',
-              'input.metadata',
-            ])
-            // ORDER BY keeps the subquery from being flattened, so identity values follow it.
-            .orderBy('input.ord'),
-        )
-        .returningAll()
-        .execute()
-      if (inserted.length > 0) return inserted
-      // Nothing written: the session is invisible, or visible but someone else's.
-      await assertSessionVisible(trx, sessionId)
-      throw new ForbiddenError('Only the session owner can append messages')
-    })
+        const inserted = await trx
+          .insertInto('chat_messages')
+          .columns(['session_id', 'user_id', 'role', 'content', 'metadata'])
+          .expression(
+            trx
+              .selectFrom(session)
+              .crossJoin(input)
+              .select([
+                'session.id',
+                sql<string>`${userId}::uuid`.as('user_id'),
+                'input.role',
+                'input.content',
+                'input.metadata',
+              ])
+              // ORDER BY keeps the subquery from being flattened, so identity values follow it.
+              .orderBy('input.ord'),
+          )
+          .returningAll()
+          .execute()
+        if (inserted.length > 0) return inserted
+        // Nothing written: the session is invisible, or visible but someone else's.
+        await assertSessionVisible(trx, sessionId)
+        throw new ForbiddenError('Only the session owner can append messages')
+        // The insert is the only write; the check after it runs only when it wrote nothing.
+      },
+      oneStatement,
+    )
     const appended = rows.map(toChatMessage).sort((a, b) => a.seq - b.seq)
     return single ? (appended[0] as ChatMessage) : appended
   }
@@ -152,16 +159,21 @@ export function createChatMessagesRepository(scope: Scope): ChatMessagesReposito
       const sessionId = parseInput(ChatId, rawSessionId, what)
       const options = parseInput(ChatHistoryInput, rawOptions === undefined ? {} : rawOptions, 'chat history options')
       const afterSeq = options.cursor === undefined ? null : decodeHistoryCursor(options.cursor, options.order)
-      const rows = await runInScope(scope, what, async (trx) => {
-        const page = await chatHistoryQuery(trx, sessionId, {
-          order: options.order,
-          fetch: options.limit + 1,
-          afterSeq,
-        }).execute()
-        // An empty page is the only case where an unreadable session could hide: ask once.
-        if (page.length === 0) await assertSessionVisible(trx, sessionId)
-        return page
-      })
+      const rows = await runInScope(
+        scope,
+        what,
+        async (trx) => {
+          const page = await chatHistoryQuery(trx, sessionId, {
+            order: options.order,
+            fetch: options.limit + 1,
+            afterSeq,
+          }).execute()
+          // An empty page is the only case where an unreadable session could hide: ask once.
+          if (page.length === 0) await assertSessionVisible(trx, sessionId)
+          return page
+        },
+        oneStatement,
+      )
       return toPage(rows, options.limit, (row) => [options.order, Number(row.seq)], toChatMessage)
     },
 

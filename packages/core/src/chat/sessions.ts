@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { jsonbValue } from '../db/json-param.js'
 import { runInScope, scopeUserId } from '../db/run-in-scope.js'
 import type { Scope } from '../db/scope.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
@@ -72,7 +73,7 @@ export function createChatSessionsRepository(scope: Scope): ChatSessionsReposito
         user_id: userId,
         trip_id: input.tripId ?? null,
         title: input.title ?? null,
-        metadata: sql<string>`${JSON.stringify(input.metadata ?? {})}::jsonb`,
+        metadata: jsonbValue<string>(input.metadata ?? {}),
       }
       const row = await runInScope(scope, what, (trx) => {
         const tripId = input.tripId

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql, type UpdateObject } from 'kysely'
 import type { Json } from '../db/database.types.js'
+import { jsonbValue } from '../db/json-param.js'
 import { runInScope, scopeUserId } from '../db/run-in-scope.js'
 import type { TripSageDatabase } from '../db/schema.js'
 import type { Scope } from '../db/scope.js'
@@ -37,7 +38,7 @@ type ToolCallChange = UpdateObject<TripSageDatabase, 'chat_tool_calls'>
 
 /** A JSON value as a `jsonb` parameter (never a driver-specific array or object encoding). */
 function jsonb(value: JsonValue): RawBuilder<Json> {
-  return sql<Json>`${JSON.stringify(value)}::jsonb`
+  return jsonbValue<Json>(value)
 }
 
 /**

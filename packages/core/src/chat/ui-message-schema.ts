@@ -292,11 +292,15 @@ export interface UIMessageLike {
 /** One AI SDK `UIMessage`, checked structurally; see {@link UIMessageLike}. */
 export const UIMessageInput = z
   .looseObject({
+    /** The message id the client chose, 1–200 characters, unique per session. */
     id: z.string().min(1).max(UI_MESSAGE_ID_MAX_LENGTH).refine(isStorableText, {
       message: 'must not contain NUL characters or unpaired UTF-16 surrogates',
     }),
+    /** `system`, `user` or `assistant`. */
     role: z.enum(['system', 'user', 'assistant']),
+    /** Any JSON value; absent when the message has none. */
     metadata: json.optional(),
+    /** The parts, each checked as `validateUIMessages` checks it. */
     parts: z.array(uiMessagePart),
   })
   .superRefine((message, ctx) => {

@@ -301,6 +301,41 @@ describe.each([
     await validateUIMessages({ messages: loaded })
   })
 
+  it('reads rows written with triggers off (replica mode) as UI messages, and upserts them by their id', async () => {
+    const me = tripsage.forUser(owner.claims)
+    const session = await newSession()
+    const id = '0f0f0f0f-0000-4000-8000-000000000001'
+    await engine.db.transaction().execute(async (trx) => {
+      // What a logical-replication apply worker or a bulk load does: no triggers fire.
+      await sql`set local session_replication_role = replica`.execute(trx)
+      await trx
+        .insertInto('chat_messages')
+        .values({
+          id,
+          session_id: session.id,
+          user_id: owner.id,
+          role: 'user',
+          content: 'From a replica',
+          metadata: { via: 'replica' },
+        })
+        .execute()
+    })
+    const replicated: UIMessage = {
+      id,
+      role: 'user',
+      metadata: { via: 'replica' },
+      parts: [{ type: 'text', text: 'From a replica' }],
+    }
+    const loaded = await me.chat.messages.loadUIMessages<UIMessage>(session.id)
+    expect(loaded).toEqual([replicated])
+    await validateUIMessages({ messages: loaded })
+    const next: UIMessage = { id: 'after', role: 'assistant', parts: [{ type: 'text', text: 'Noted.' }] }
+    const saved = await me.chat.messages.saveUIMessages(session.id, [replicated, next])
+    expect(saved.unchanged.map((m) => m.id)).toEqual([id])
+    expect(saved.inserted.map((m) => m.id)).toEqual(['after'])
+    expect(await me.chat.messages.loadUIMessages(session.id)).toEqual([replicated, next])
+  })
+
   it('refuses bad input with validation and writes nothing', async () => {
     const me = tripsage.forUser(owner.claims)
     const session = await newSession()

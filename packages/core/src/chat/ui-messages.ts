@@ -42,6 +42,15 @@ export interface SaveUIMessagesResult {
 
 const what = 'chat message'
 
+// A row's UI message fields. Rows written while triggers were off (replica mode) may lack them:
+// they read as the trigger would have filled them (decision 0006).
+const uiIdOf = sql<string>`coalesce(ui_id, id::text)`
+const partsOf = sql<unknown>`coalesce(parts, jsonb_build_array(jsonb_build_object('type', 'text', 'text', content)))`
+const metadataSql = sql`case when parts is null and metadata <> '{}'::jsonb then metadata else ui_metadata end`
+const metadataOf = sql<unknown>`${metadataSql}`
+// jsonb 'null' and SQL NULL both arrive as null: this tells them apart.
+const hasMetadataOf = sql<boolean>`(${metadataSql}) is not null`
+
 /** A value as a `jsonb` parameter (never a driver-specific encoding). */
 function jsonb(value: unknown) {
   return sql<NonNullable<Json>>`${JSON.stringify(value)}::jsonb`
@@ -181,10 +190,17 @@ export async function saveUIMessages(
     await lockOwnSession(trx, sessionId)
     const stored = await trx
       .selectFrom('chat_messages')
-      .select(['id', 'ui_id', 'role', 'parts', 'ui_metadata', sql<boolean>`ui_metadata is not null`.as('has_metadata')])
+      .select([
+        'id',
+        'role',
+        uiIdOf.as('ui_id'),
+        partsOf.as('parts'),
+        metadataOf.as('ui_metadata'),
+        hasMetadataOf.as('has_metadata'),
+      ])
       .where('session_id', '=', sessionId)
       .where(
-        'ui_id',
+        uiIdOf,
         'in',
         given.map((m) => m.id),
       )
@@ -286,7 +302,7 @@ export async function loadUIMessages<MESSAGE extends UIMessageLike = UIMessageLi
         .selectFrom('chat_messages')
         .select('seq')
         .where('session_id', '=', sessionId)
-        .where('ui_id', '=', options.before)
+        .where(uiIdOf, '=', options.before)
         .executeTakeFirst()
       if (!anchor) {
         await assertSessionVisible(trx, sessionId)
@@ -297,12 +313,12 @@ export async function loadUIMessages<MESSAGE extends UIMessageLike = UIMessageLi
     let query = trx
       .selectFrom('chat_messages')
       .select([
-        'ui_id',
         'role',
-        'parts',
-        'ui_metadata',
         'seq',
-        sql<boolean>`ui_metadata is not null`.as('has_metadata'),
+        uiIdOf.as('ui_id'),
+        partsOf.as('parts'),
+        metadataOf.as('ui_metadata'),
+        hasMetadataOf.as('has_metadata'),
       ])
       .where('session_id', '=', sessionId)
     if (beforeSeq !== null) query = query.where('seq', '<', beforeSeq)

@@ -113,11 +113,11 @@ export type Database = {
           created_at: string
           id: string
           metadata: NonNullable<Json>
-          parts: NonNullable<Json>
+          parts: Json | null
           role: string
           seq: number
           session_id: string
-          ui_id: string
+          ui_id: string | null
           ui_metadata: Json | null
           updated_at: string
           user_id: string
@@ -127,11 +127,11 @@ export type Database = {
           created_at?: string
           id?: string
           metadata?: NonNullable<Json>
-          parts?: NonNullable<Json>
+          parts?: Json | null
           role: string
           seq?: never
           session_id: string
-          ui_id?: string
+          ui_id?: string | null
           ui_metadata?: Json | null
           updated_at?: string
           user_id: string
@@ -141,11 +141,11 @@ export type Database = {
           created_at?: string
           id?: string
           metadata?: NonNullable<Json>
-          parts?: NonNullable<Json>
+          parts?: Json | null
           role?: string
           seq?: never
           session_id?: string
-          ui_id?: string
+          ui_id?: string | null
           ui_metadata?: Json | null
           updated_at?: string
           user_id?: string

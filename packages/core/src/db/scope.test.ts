@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import {
-  createTestDatabase,
+  createEmbeddedTestDatabase,
   createTestUser,
+  type EmbeddedTestDatabase,
   type PostgresServer,
   startPostgresServer,
-  type TestDatabase,
 } from '@tripsage/testing'
 import fc from 'fast-check'
 import { type CompiledQuery, Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
@@ -59,10 +59,12 @@ const whoAmI = sql<{ role: string; uid: string | null; claims: string | null }>`
   select current_user as role, auth.uid()::text as uid, current_setting('request.jwt.claims', true) as claims
 `
 
+// PGlite-only: these reach into PGlite's one session (`exec`) and its Kysely dialect; the native
+// server has its own describe below.
 describe('scopes on PGlite', () => {
-  let database: TestDatabase
+  let database: EmbeddedTestDatabase
   beforeAll(async () => {
-    database = await createTestDatabase()
+    database = await createEmbeddedTestDatabase()
   })
   afterAll(() => database.close())
 

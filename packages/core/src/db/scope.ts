@@ -1,21 +1,21 @@
-import {
-  AbortedTransactionError,
-  CompiledQuery,
-  type Dialect,
-  DummyDriver,
-  type Kysely,
-  type KyselyPlugin,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type QueryExecutor,
-  SingleConnectionProvider,
-  sql,
-  Transaction,
-} from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { z } from 'zod'
 import { ValidationError } from '../errors.js'
+import { type CallLimits, serverLimits, startDeadline } from './deadline.js'
 import type { TripSageDatabase } from './schema.js'
+import { type ScopeRole, settingsStatements } from './scope-entry.js'
+import {
+  runCombined,
+  runInTransaction,
+  runPipelined,
+  type ScopeCall,
+  type ScopedTransaction,
+  withConnection,
+} from './scope-paths.js'
+import { wireOf } from './wire.js'
+
+export { quoteLiteral, scopeEntryStatement } from './scope-entry.js'
+export type { ScopedTransaction } from './scope-paths.js'
 
 /**
  * Verified JWT claims of the end user, as the host app got them from Supabase Auth
@@ -32,9 +32,6 @@ export const UserClaims = z.looseObject({
 
 /** Verified JWT claims of the end user; see the {@link UserClaims} schema. */
 export type UserClaims = z.infer<typeof UserClaims>
-
-/** A Kysely transaction with a scope's role and claims set. */
-export type ScopedTransaction = Transaction<TripSageDatabase>
 
 /**
  * Where SDK calls run. A user scope runs as Postgres role `authenticated` with the user's claims,
@@ -62,6 +59,15 @@ export interface ScopeRunOptions {
    * set by one extra statement and last until that transaction ends.
    */
   settings?: Readonly<Record<string, string>>
+  /**
+   * Each statement of the callback commits on its own (repositories declare it for calls whose
+   * first statement is their only write): on a pipelining driver the entry, the statement and
+   * `commit` leave together, so a one-statement call costs one round trip, like the bare
+   * statement. A later statement (e.g. a read explaining why nothing was written) runs in a new
+   * transaction of the same scope. An error thrown after a statement succeeded cannot undo it.
+   * Other drivers ignore it (one transaction for the whole callback).
+   */
+  oneStatement?: boolean
 }
 
 /** How scopes talk to the database; see `createUserScope`. */
@@ -74,6 +80,8 @@ export interface ScopeOptions {
    * `docs/decisions/0005-scope-round-trips.md`).
    */
   pipeline?: boolean
+  /** The deadline and cancellation signal of every call of this scope (see {@link CallLimits}). */
+  limits?: CallLimits
 }
 
 /**
@@ -91,55 +99,15 @@ export function parseUserClaims(claims: unknown): UserClaims {
 }
 
 /**
- * `value` as a Postgres string literal that reads back as exactly `value`, whatever the server's
- * `standard_conforming_strings`: the `E'…'` form, with backslashes and quotes doubled. Throws on
- * NUL, which no Postgres string can hold.
- *
- * @param value - any string without NUL characters
+ * How a Kysely instance enters scopes, learnt on its first call: `pipelined` when its connections
+ * come from one of the SDK's drivers in a pipelining mode (see `wire.ts`), `combined` when its
+ * driver runs a several-statement message (it sends parameterless statements with the simple
+ * query protocol, as `pg` does, on a connection of its own), `transaction` when it refuses one
+ * (e.g. the PGlite dialect, or kysely-postgres-js: extended-protocol queries refuse several
+ * statements before running any) — then every call uses a Kysely transaction plus a
+ * `set_config` statement.
  */
-export function quoteLiteral(value: string): string {
-  if (value.includes('\u0000')) throw new ValidationError('A SQL literal cannot contain NUL characters')
-  return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
-}
-
-type ScopeRole = 'authenticated' | 'service_role'
-
-/** `, set_config(name, value, true)` for each extra setting, as SQL text. */
-function extraSettingsText(settings: ScopeRunOptions['settings']): string {
-  return Object.entries(settings ?? {})
-    .map(([name, value]) => `, set_config(${quoteLiteral(name)}, ${quoteLiteral(value)}, true)`)
-    .join('')
-}
-
-/**
- * The statements that set a scope's role, claims and extra settings, transaction-locally, as SQL
- * text: two statements, so that a driver refusing several statements per message says so.
- */
-function settingsStatements(role: ScopeRole, claims: object, settings?: ScopeRunOptions['settings']): string {
-  return `select set_config('role', ${quoteLiteral(role)}, true); select set_config('request.jwt.claims', ${quoteLiteral(JSON.stringify(claims))}, true)${extraSettingsText(settings)}`
-}
-
-/**
- * The one message that opens a scope: `begin`, then role and claims set transaction-locally. The
- * claims travel inlined as a literal, because a message with several statements must use the
- * simple query protocol, which has no parameters.
- *
- * @param role - the Postgres role of the scope
- * @param claims - the JWT claims (`request.jwt.claims`)
- * @param settings - extra transaction-local settings (names and values are inlined as literals too)
- */
-export function scopeEntryStatement(role: ScopeRole, claims: object, settings?: ScopeRunOptions['settings']): string {
-  return `begin; ${settingsStatements(role, claims, settings)}`
-}
-
-/**
- * How a Kysely instance enters scopes, learnt on its first call: `combined` when its driver runs
- * a several-statement message (it sends parameterless statements with the simple query protocol,
- * as `pg` and postgres.js do, on a connection of its own), `transaction` when it refuses one
- * (e.g. the PGlite dialect: extended-protocol queries refuse several statements before running
- * any) — then every call uses a Kysely transaction plus a `set_config` statement.
- */
-const entryModes = new WeakMap<Kysely<TripSageDatabase>, 'combined' | 'transaction'>()
+const entryModes = new WeakMap<Kysely<TripSageDatabase>, 'pipelined' | 'combined' | 'transaction'>()
 
 /** Postgres refused several statements in one prepared statement (nothing ran). */
 function refusedSeveralStatements(error: unknown): boolean {
@@ -153,118 +121,13 @@ function refusedSeveralStatements(error: unknown): boolean {
   )
 }
 
-/** A dialect for transactions bound to an already-open connection: it only compiles. */
-const boundDialect: Dialect = {
-  createAdapter: () => new PostgresAdapter(),
-  createDriver: () => new DummyDriver(),
-  createIntrospector: (db) => new PostgresIntrospector(db),
-  createQueryCompiler: () => new PostgresQueryCompiler(),
-}
-
-/**
- * A `Transaction` over one connection, usable only while `isOpen()`: like any Kysely transaction,
- * `transaction()`, `connection()` and `destroy()` throw (nothing can commit the scope early), and
- * a query sent through a reference kept after the scope ended throws instead of running on a
- * connection that is back in the pool.
- */
-function boundTransaction(executor: QueryExecutor, isOpen: () => boolean): ScopedTransaction {
-  const guard: KyselyPlugin = {
-    transformQuery: ({ node }) => {
-      if (!isOpen()) throw new Error('This scoped transaction has ended; run queries inside the scope callback')
-      return node
-    },
-    transformResult: async ({ result }) => result,
-  }
-  return new Transaction<TripSageDatabase>({
-    config: { dialect: boundDialect },
-    driver: new DummyDriver(),
-    dialect: boundDialect,
-    executor: executor.withPlugin(guard),
-  })
-}
-
-/**
- * The cheap path: one message opens the transaction and sets role and claims (one round trip
- * where a Kysely transaction plus a `set_config` statement take two); with `pipeline` it is sent
- * without waiting, so it shares a round trip with the call's first statement. Then `commit`.
- */
-function runCombined<T>(
-  db: Kysely<TripSageDatabase>,
-  role: ScopeRole,
-  claims: object,
-  pipeline: boolean,
-  settings: ScopeRunOptions['settings'],
-  fn: (trx: ScopedTransaction) => Promise<T>,
-): Promise<T> {
-  return db.getExecutor().provideConnection(async (connection) => {
-    // The entry goes straight to the connection, and the callback's statements through a
-    // provider of their own, so neither waits on the other's answer (Kysely's single-connection
-    // provider would serialise them); the driver decides whether they share a round trip.
-    const executor = db.getExecutor().withConnectionProvider(new SingleConnectionProvider(connection))
-    const send = (text: string) => connection.executeQuery(CompiledQuery.raw(text))
-    let open = true
-    // A failed entry failed after `begin` (the message is fixed text around escaped literals),
-    // so statements pipelined behind it fail too: the transaction is aborted.
-    const entered = send(scopeEntryStatement(role, claims, settings)).then(
-      () => null,
-      (error: unknown) => ({ error }),
-    )
-    const rollback = () => send('rollback').catch(() => undefined)
-    if (!pipeline) {
-      const failed = await entered
-      if (failed) {
-        await rollback()
-        throw failed.error
-      }
-    }
-    try {
-      const result = await fn(boundTransaction(executor, () => open))
-      const failed = await entered
-      if (failed) throw failed.error
-      open = false
-      const { rows } = await send('commit')
-      if ((rows[0] as { command?: string } | undefined)?.command === 'ROLLBACK') throw new AbortedTransactionError()
-      return result
-    } catch (error) {
-      if (!open) throw error
-      open = false
-      const failed = await entered
-      // A rollback that fails means the connection is gone (`pg` then drops it from the pool);
-      // the failure that led here is the error worth reporting.
-      await rollback()
-      throw failed ? failed.error : error
-    }
-  })
-}
-
-/** The portable path: a Kysely transaction, then one `set_config` statement. */
-function runInTransaction<T>(
-  db: Kysely<TripSageDatabase>,
-  role: ScopeRole,
-  claims: object,
-  settings: ScopeRunOptions['settings'],
-  fn: (trx: ScopedTransaction) => Promise<T>,
-): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await sql`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)${extraSettings(settings)}`.execute(
-      trx,
-    )
-    return fn(trx)
-  })
-}
-
-/** `, set_config(name, value, true)` for each extra setting, as parameters. */
-function extraSettings(settings: ScopeRunOptions['settings']) {
-  const entries = Object.entries(settings ?? {})
-  return entries.length === 0
-    ? sql``
-    : sql`, ${sql.join(entries.map(([name, value]) => sql`set_config(${name}, ${value}, true)`))}`
-}
-
 /** Thrown inside the first call's transaction when the driver refused a several-statement message. */
 class SeveralStatementsRefused extends Error {}
 
-/** Runs `fn` in a scope, by the path this Kysely instance supports. */
+/** What a first call learnt from its connection: the result, or that the probe must run. */
+const probeNeeded = Symbol('probe')
+
+/** Runs `fn` in a scope, by the path this Kysely instance supports, within the call's deadline. */
 async function runScoped<T>(
   db: Kysely<TripSageDatabase>,
   role: ScopeRole,
@@ -273,28 +136,54 @@ async function runScoped<T>(
   fn: (trx: ScopedTransaction) => Promise<T>,
   runOptions: ScopeRunOptions | undefined,
 ): Promise<T> {
-  const settings = runOptions?.settings
+  const deadline = startDeadline(options.limits ?? {})
+  // The server ends the statement, and an abandoned transaction, at the same deadline.
+  const settings = { ...serverLimits(deadline), ...runOptions?.settings }
+  const call: ScopeCall<T> = { db, role, claims, settings, deadline, fn }
+  const oneStatement = runOptions?.oneStatement === true
+  try {
+    return await deadline.race(runByMode(call, options, oneStatement))
+  } finally {
+    deadline.dispose()
+  }
+}
+
+async function runByMode<T>(call: ScopeCall<T>, options: ScopeOptions, oneStatement: boolean): Promise<T> {
+  const { db, deadline } = call
   // A Kysely transaction passed as `db` cannot host a scope (Kysely refuses to nest, as before);
   // the one-message path would instead commit the caller's transaction early.
   const mode = db.isTransaction ? 'transaction' : entryModes.get(db)
-  if (mode === 'combined') return runCombined(db, role, claims, options.pipeline === true, settings, fn)
-  if (mode === 'transaction') return runInTransaction(db, role, claims, settings, fn)
-  // First call: a Kysely transaction whose settings go as one two-statement message. If the
-  // driver refuses it, that happens inside our own transaction (PGlite's is exclusive), before fn.
+  if (mode === 'transaction') return runInTransaction(call)
+  if (mode === 'pipelined' || mode === 'combined') {
+    return withConnection(db, deadline, (connection) =>
+      wireOf(connection)?.pipelined
+        ? runPipelined(call, connection, oneStatement)
+        : runCombined(call, connection, options.pipeline === true),
+    )
+  }
+  // First call: a connection of one of the SDK's pipelining drivers says so at once.
+  const pipelined = await withConnection(db, deadline, async (connection) => {
+    if (!wireOf(connection)?.pipelined) return probeNeeded
+    entryModes.set(db, 'pipelined')
+    return runPipelined(call, connection, oneStatement)
+  })
+  if (pipelined !== probeNeeded) return pipelined as T
+  // Otherwise a Kysely transaction whose settings go as one two-statement message. If the driver
+  // refuses it, that happens inside our own transaction (PGlite's is exclusive), before fn.
   try {
     return await db.transaction().execute(async (trx) => {
       try {
-        await sql.raw(settingsStatements(role, claims, settings)).execute(trx)
+        await sql.raw(settingsStatements(call.role, call.claims, call.settings)).execute(trx)
       } catch (error) {
         throw refusedSeveralStatements(error) ? new SeveralStatementsRefused() : error
       }
       entryModes.set(db, 'combined')
-      return fn(trx)
+      return call.fn(trx)
     })
   } catch (error) {
     if (!(error instanceof SeveralStatementsRefused)) throw error
     entryModes.set(db, 'transaction')
-    return runInTransaction(db, role, claims, settings, fn)
+    return runInTransaction(call)
   }
 }
 

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import { createTestDatabase, createTestUser, type TestDatabase, type TestUser } from '@tripsage/testing'
 import fc from 'fast-check'
-import type { CompiledQuery } from 'kysely'
+import { type CompiledQuery, sql } from 'kysely'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createTripSage } from '../client.js'
 import { faultyDatabase } from '../faults.test-support.js'
@@ -101,7 +101,7 @@ async function exercise(apiKey: string, fault: Fault): Promise<Observed> {
   const rpc = (query: CompiledQuery) => query.sql.includes('_user_api_key')
   let commits = 0
   const db = faultyDatabase(
-    database.pglite,
+    database.dialect(),
     {
       query: (query) => {
         if (!rpc(query)) return undefined
@@ -203,10 +203,9 @@ describe('BYOK secrecy', () => {
         await tripsage.service.keys.set(alice.id, 'xai', apiKey)
         const rows = await database.db.selectFrom('api_keys').selectAll().where('user_id', '=', alice.id).execute()
         expect(JSON.stringify(rows).includes(apiKey)).toBe(false)
-        const { rows: secrets } = await database.pglite.query<{ secret: string }>(
-          `select secret from vault.secrets where name = $1`,
-          [`api_key:${alice.id}:xai`],
-        )
+        const { rows: secrets } = await sql<{ secret: string }>`
+          select secret from vault.secrets where name = ${`api_key:${alice.id}:xai`}
+        `.execute(database.db)
         expect(secrets.length).toBe(1)
         expect(secrets[0]?.secret.includes(apiKey)).toBe(false)
         expect(await tripsage.service.keys.get(alice.id, 'xai')).toBe(apiKey)

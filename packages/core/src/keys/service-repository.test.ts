@@ -97,7 +97,7 @@ describe('tripsage.service.keys', () => {
   it('reports Vault health, and unhealthy instead of throwing when the database fails', async () => {
     expect(await tripsage.service.keys.health()).toMatchObject({ healthy: true, checkedAt: expect.any(String) })
     const broken = createTripSage({
-      db: faultyDatabase(database.pglite, { query: () => new Error('Connection terminated unexpectedly') }),
+      db: faultyDatabase(database.dialect(), { query: () => new Error('Connection terminated unexpectedly') }),
     })
     expect(await broken.service.keys.health()).toMatchObject({ healthy: false, errorCode: 'unavailable' })
   })

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
 import { toTripSageError } from '../db/database-error.js'
+import { jsonbValue, jsonFromText } from '../db/json-param.js'
 import type { Scope, ScopedTransaction, ScopeRunOptions } from '../db/scope.js'
 import { assertEmbedderFitsColumn, assertEmbeddings, type Embedder } from '../embeddings/embedder.js'
 import { parseVectorText, toVectorText } from '../embeddings/vector-text.js'
@@ -373,7 +374,7 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
         set.push(sql`embedding_model = ${requireEmbedder(embedder).model}`)
       }
       if (changes.type !== undefined) set.push(sql`memory_type = ${changes.type}`)
-      if (changes.metadata !== undefined) set.push(sql`metadata = ${JSON.stringify(changes.metadata)}::jsonb`)
+      if (changes.metadata !== undefined) set.push(sql`metadata = ${jsonbValue(changes.metadata)}`)
       if (changes.importance !== undefined) set.push(sql`importance = ${changes.importance}`)
       if (changes.expiresAt !== undefined) set.push(sql`expires_at = ${changes.expiresAt}::timestamptz`)
       if (set.length === 0) return current
@@ -574,7 +575,7 @@ function insertStatement(table: MemoryTable, userId: string, rows: InsertRow[]):
       : sql`(session_id, content_hash) in (select session_id, content_hash from input)
           or source_message_id in (select source_message_id from input where source_message_id is not null)`
   return sql<MemoryRow>`
-    with input as (select * from json_to_recordset(${json}::json) as r(${recordType})),
+    with input as (select * from json_to_recordset(${jsonFromText(json)}) as r(${recordType})),
     inserted as (${insert} on conflict do nothing returning ${memoryColumns(table)})
     select * from inserted
     union all

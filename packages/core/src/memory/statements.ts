@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
+import { jsonbValue } from '../db/json-param.js'
 import type { ScopeRunOptions } from '../db/scope.js'
 import type { MemoryMetadata, MemoryType } from './schema.js'
 
@@ -95,7 +96,7 @@ export function filterConditions(filters: MemoryFilters): RawBuilder<unknown> {
   if (!filters.includeExpired) conditions.push(sql`(expires_at is null or expires_at > now())`)
   if (filters.types) conditions.push(sql`memory_type in (${sql.join(filters.types)})`)
   if (filters.sessionId !== undefined) conditions.push(sql`session_id = ${filters.sessionId}::uuid`)
-  if (filters.metadata) conditions.push(sql`metadata @> ${JSON.stringify(filters.metadata)}::jsonb`)
+  if (filters.metadata) conditions.push(sql`metadata @> ${jsonbValue(filters.metadata)}`)
   if (filters.since !== undefined) conditions.push(sql`created_at >= ${filters.since}::timestamptz`)
   if (filters.embeddingModel) conditions.push(sql`embedding_model = ${filters.embeddingModel}`)
   return conditions.length === 0 ? sql`true` : sql.join(conditions, sql` and `)
@@ -108,7 +109,11 @@ export function filterConditions(filters: MemoryFilters): RawBuilder<unknown> {
  * `hnsw.max_scan_tuples`.
  */
 export function hnswSettings(efSearch: number): ScopeRunOptions {
-  return { settings: { 'hnsw.ef_search': String(efSearch), 'hnsw.iterative_scan': 'relaxed_order' } }
+  // Searches are one read statement: `commit` may leave with it (one round trip on pipelining drivers).
+  return {
+    settings: { 'hnsw.ef_search': String(efSearch), 'hnsw.iterative_scan': 'relaxed_order' },
+    oneStatement: true,
+  }
 }
 
 /** The same settings as a statement, for a transaction opened by hand. */

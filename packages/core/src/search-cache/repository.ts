@@ -1,4 +1,5 @@
 import { type Selectable, sql } from 'kysely'
+import { jsonbFromText, jsonbValue } from '../db/json-param.js'
 import { runInScope, scopeUserId } from '../db/run-in-scope.js'
 import type { TripSageDatabase } from '../db/schema.js'
 import type { Scope } from '../db/scope.js'
@@ -94,8 +95,8 @@ export function createSearchCacheRepository(scope: Scope): SearchCacheRepository
           .values({
             user_id: userId,
             query_hash: queryHash,
-            query: sql<string>`${canonicalJson(query)}::jsonb`,
-            results: sql<string>`${JSON.stringify(results)}::jsonb`,
+            query: jsonbFromText<string>(canonicalJson(query)),
+            results: jsonbValue<string>(results),
             source: options.source ?? null,
             expires_at: sql<string>`now() + ${options.ttlSeconds}::integer * interval '1 second'`,
           })

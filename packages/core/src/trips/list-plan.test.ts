@@ -1,8 +1,7 @@
 import { createTestDatabase, createTestUser, type TestDatabase } from '@tripsage/testing'
-import { CompiledQuery, Kysely, PGliteDialect, sql } from 'kysely'
+import { CompiledQuery, sql } from 'kysely'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createTripSage } from '../client.js'
-import type { TripSageDatabase } from '../db/schema.js'
 
 /*
  * Listing one user's trips must not scan everyone's: the select policy
@@ -29,8 +28,7 @@ afterAll(() => database.close())
 it('lists through the indexes at 5 000 trips of 500 other users, owned and shared alike', async () => {
   const alice = await createTestUser(database.db)
   let listStatement: CompiledQuery | undefined
-  const logged = new Kysely<TripSageDatabase>({
-    dialect: new PGliteDialect({ pglite: database.pglite }),
+  const logged = database.connect({
     log: (event) => {
       if (/from public\.trips as trip/.test(event.query.sql) && /order by/.test(event.query.sql)) {
         listStatement = event.query as CompiledQuery

@@ -1,7 +1,8 @@
 import { sql } from 'kysely'
 import type { z } from 'zod'
 import { deniedOrInvisible } from '../db/denied-or-invisible.js'
-import { runInScope } from '../db/run-in-scope.js'
+import { jsonbValue } from '../db/json-param.js'
+import { oneStatement, runInScope } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { NotFoundError } from '../errors.js'
 import { EntityId } from '../fields.js'
@@ -64,19 +65,22 @@ export function createTripItemRepository<
   const table = sql.table(`public.${relation.table}`)
 
   const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn)
+  // The first statement is the only write (a later one only explains an empty result): each
+  // statement may commit on its own, with `commit` in its flight (one round trip).
+  const runOne = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn, oneStatement)
 
   return {
     async add(tripId, input) {
       const id = parseInput(EntityId, tripId, 'trip id')
       const values = toColumns(parseInput(kind.addSchema, input, what))
       const columns = Object.keys(values)
-      return run(async (trx) => {
+      return runOne(async (trx) => {
         // Selecting the trip first makes an invisible trip insert nothing (→ not_found) while a
         // visible, read-only one fails the insert policy (42501 → forbidden).
         const { rows } = await sql<{ row: Row }>`
           insert into ${table} as item (trip_id, ${sql.join(columns.map((c) => sql.id(c)))})
           select trip.id, ${sql.join(columns.map((c) => sql.id('input', c)))}
-          from public.trips as trip, jsonb_populate_record(null::${table}, ${JSON.stringify(values)}::jsonb) as input
+          from public.trips as trip, jsonb_populate_record(null::${table}, ${jsonbValue(values)}) as input
           where trip.id = ${id}
           returning to_jsonb(item.*) as row
         `.execute(trx)
@@ -90,10 +94,10 @@ export function createTripItemRepository<
       const id = parseInput(EntityId, itemId, `${what} id`)
       const values = toColumns(parseInput(kind.updateSchema, patch, what))
       const assignments = Object.keys(values).map((c) => sql`${sql.id(c)} = ${sql.id('input', c)}`)
-      return run(async (trx) => {
+      return runOne(async (trx) => {
         const { rows } = await sql<{ row: Row }>`
           update ${table} as item set ${sql.join(assignments)}
-          from jsonb_populate_record(null::${table}, ${JSON.stringify(values)}::jsonb) as input
+          from jsonb_populate_record(null::${table}, ${jsonbValue(values)}) as input
           where item.id = ${id}
           returning to_jsonb(item.*) as row
         `.execute(trx)
@@ -105,7 +109,7 @@ export function createTripItemRepository<
 
     async remove(itemId) {
       const id = parseInput(EntityId, itemId, `${what} id`)
-      await run(async (trx) => {
+      await runOne(async (trx) => {
         const { rows } = await sql`delete from ${table} where id = ${id} returning id`.execute(trx)
         if (rows.length === 0) throw await deniedOrInvisible(trx, sql`select 1 from ${table} where id = ${id}`, what)
       })
@@ -113,7 +117,7 @@ export function createTripItemRepository<
 
     async listByTrip(tripId) {
       const id = parseInput(EntityId, tripId, 'trip id')
-      return run(async (trx) => {
+      return runOne(async (trx) => {
         const { rows } = await sql<{ items: Row[] }>`
           select ${relationRows(relation, sql.ref('trip.id'))} as items
           from public.trips as trip

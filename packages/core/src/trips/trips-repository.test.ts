@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createTestDatabase, createTestUser, type TestDatabase } from '@tripsage/testing'
-import { Kysely, PGliteDialect } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTripSage, type UserClient } from '../client.js'
-import type { TripSageDatabase } from '../db/schema.js'
 import { encodeCursor } from '../pagination.js'
 import { createTripWorld, errorCode, tripInput, tripTableCounts } from './trip-world.test-support.js'
 
@@ -154,8 +152,7 @@ describe('me.trips.get / find', () => {
 
   it('runs the scope statement plus ONE statement, however many items there are (no N+1)', async () => {
     const statements: string[] = []
-    const logged = new Kysely<TripSageDatabase>({
-      dialect: new PGliteDialect({ pglite: database.pglite }),
+    const logged = database.connect({
       log: (event) => {
         statements.push(event.query.sql)
       },
@@ -167,7 +164,9 @@ describe('me.trips.get / find', () => {
     const countStatements = async () => {
       statements.length = 0
       await me.trips.get(trip.id, { include })
-      return statements.filter((s) => !/^\s*(begin|commit|rollback)\b/i.test(s))
+      // Pure transaction control aside. PGlite sends the scope entry on its own; pg sends it in one
+      // message with `begin` (see scope.ts), which still counts as the scope statement.
+      return statements.filter((s) => !/^\s*(begin|commit|rollback)\s*;?\s*$/i.test(s))
     }
     const empty = await countStatements()
     for (let day = 1; day <= 5; day++) {
@@ -176,7 +175,7 @@ describe('me.trips.get / find', () => {
     }
     const full = await countStatements()
     expect(empty).toHaveLength(2)
-    expect(empty[0]).toMatch(/set_config\('role'/)
+    expect(empty[0]).toMatch(/set_config\(/)
     expect(full).toHaveLength(2)
     expect(full[1]).toMatch(/jsonb_agg/)
   })

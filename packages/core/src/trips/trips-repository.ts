@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import { deniedOrInvisible } from '../db/denied-or-invisible.js'
-import { runInScope } from '../db/run-in-scope.js'
+import { jsonbValue } from '../db/json-param.js'
+import { oneStatement, runInScope } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { NotFoundError, ValidationError } from '../errors.js'
 import { EntityId } from '../fields.js'
@@ -96,15 +97,20 @@ export function createTripReader(scope: Scope): TripReader {
     const tripKey = parseInput(EntityId, id, 'trip id')
     const include = (parseInput(GetTripOptions, options === undefined ? {} : options, 'trip options').include ??
       []) as unknown as I
-    return runInScope(scope, what, async (trx) => {
-      const { rows } = await sql<TripWithRelationRows>`
+    return runInScope(
+      scope,
+      what,
+      async (trx) => {
+        const { rows } = await sql<TripWithRelationRows>`
         select ${sql.join([sql`to_jsonb(trip.*) as trip`, ...includeColumns(include)])}
         from public.trips as trip
         where trip.id = ${tripKey}
       `.execute(trx)
-      const row = rows[0]
-      return row ? toTripWith(row, include) : null
-    })
+        const row = rows[0]
+        return row ? toTripWith(row, include) : null
+      },
+      oneStatement,
+    )
   }
   return {
     find,
@@ -129,6 +135,9 @@ function sortKeyOf(row: TripRow, sortBy: 'startDate' | 'createdAt'): [string, st
  */
 export function createTripsRepository(scope: Scope): TripsRepository {
   const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn)
+  // The first statement is the only write (a later one only explains an empty result): each
+  // statement may commit on its own, with `commit` in its flight (one round trip).
+  const runOne = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn, oneStatement)
   const visible = (id: string) => sql`select 1 from public.trips where id = ${id}`
 
   return {
@@ -137,11 +146,11 @@ export function createTripsRepository(scope: Scope): TripsRepository {
     async create(input) {
       const values = { user_id: scope.userId, ...toColumns(parseInput(CreateTripInput, input, what)) }
       const columns = Object.keys(values)
-      return run(async (trx) => {
+      return runOne(async (trx) => {
         const { rows } = await sql<{ row: TripRow }>`
           insert into public.trips as trip (${sql.join(columns.map((c) => sql.id(c)))})
           select ${sql.join(columns.map((c) => sql.id('input', c)))}
-          from jsonb_populate_record(null::public.trips, ${JSON.stringify(values)}::jsonb) as input
+          from jsonb_populate_record(null::public.trips, ${jsonbValue(values)}) as input
           returning to_jsonb(trip.*) as row
         `.execute(trx)
         return toTrip(rows[0]!.row)
@@ -176,7 +185,7 @@ export function createTripsRepository(scope: Scope): TripsRepository {
         filters.push(sql`(${column}, trip.id) ${comparison} (${value}::${columnType}, ${id}::uuid)`)
       }
 
-      return run(async (trx) => {
+      return runOne(async (trx) => {
         const { rows } = await sql<{ trip: TripRow }>`
           select to_jsonb(trip.*) as trip
           from public.trips as trip
@@ -197,10 +206,10 @@ export function createTripsRepository(scope: Scope): TripsRepository {
       const tripKey = parseInput(EntityId, id, 'trip id')
       const values = toColumns(parseInput(UpdateTripInput, patch, what))
       const assignments = Object.keys(values).map((c) => sql`${sql.id(c)} = ${sql.id('input', c)}`)
-      return run(async (trx) => {
+      return runOne(async (trx) => {
         const { rows } = await sql<{ row: TripRow }>`
           update public.trips as trip set ${sql.join(assignments)}
-          from jsonb_populate_record(null::public.trips, ${JSON.stringify(values)}::jsonb) as input
+          from jsonb_populate_record(null::public.trips, ${jsonbValue(values)}) as input
           where trip.id = ${tripKey}
           returning to_jsonb(trip.*) as row
         `.execute(trx)
@@ -212,7 +221,7 @@ export function createTripsRepository(scope: Scope): TripsRepository {
 
     async delete(id) {
       const tripKey = parseInput(EntityId, id, 'trip id')
-      await run(async (trx) => {
+      await runOne(async (trx) => {
         const { rows } = await sql`delete from public.trips where id = ${tripKey} returning id`.execute(trx)
         if (rows.length === 0) throw await deniedOrInvisible(trx, visible(tripKey), what)
       })

@@ -1,4 +1,12 @@
-import { createTripSage, type Embedder, type KvStore, localEmbedder, memoryKv, type RedisLike } from '@tripsage/core'
+import {
+  createTripSage,
+  type Embedder,
+  type KvStore,
+  localEmbedder,
+  memoryKv,
+  type RedisLike,
+  type TripSageDatabase,
+} from '@tripsage/core'
 import {
   createTestDatabase,
   createTestUser,
@@ -8,7 +16,7 @@ import {
   type UpstashBridge,
 } from '@tripsage/testing'
 import fc from 'fast-check'
-import { sql } from 'kysely'
+import { type Dialect, type Driver, Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createEmbeddedQueue } from '../embedded-queue.js'
 import { NON_RETRYABLE_STATUS } from '../responses.js'
@@ -280,17 +288,9 @@ describe('memory sync: faults (table-driven)', () => {
     const sessionId = await newSession(alice)
     const messages = await addMessages(alice, sessionId, [{ role: 'user', content: `fault ${fault} ${sessionId}` }])
     const payload: MemorySyncPayload = { userId: alice.id, sessionId, messages }
-    // What `pg` throws when Postgres refuses connections (no SQLSTATE, a network error code).
-    const unreachable =
-      fault === 'database'
-        ? (Object.assign(Object.create(database.db), {
-            transaction: () => ({
-              execute: async () => {
-                throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
-              },
-            }),
-          }) as typeof database.db)
-        : null
+    // A database that refuses every connection with what `pg` throws then (no SQLSTATE, a network
+    // error code), whichever path (transaction or one-message scope) the driver takes.
+    const unreachable = fault === 'database' ? refusingDatabase(database.dialect()) : null
     const down: Embedder = {
       ...localEmbedder(),
       embed: async () => {
@@ -424,3 +424,27 @@ describe('memory sync: refusals', () => {
     expect(preferenceStatements(m('assistant', 'I prefer to double-check'))).toBeNull()
   })
 })
+
+/** Kysely over a driver that cannot connect: every checkout fails like a refused TCP connect. */
+function refusingDatabase(inner: Dialect): Kysely<TripSageDatabase> {
+  const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
+  const driver: Driver = {
+    init: async () => undefined,
+    acquireConnection: async () => {
+      throw refused()
+    },
+    beginTransaction: async () => undefined,
+    commitTransaction: async () => undefined,
+    rollbackTransaction: async () => undefined,
+    releaseConnection: async () => undefined,
+    destroy: async () => undefined,
+  }
+  return new Kysely<TripSageDatabase>({
+    dialect: {
+      createAdapter: () => inner.createAdapter(),
+      createQueryCompiler: () => inner.createQueryCompiler(),
+      createIntrospector: (db) => inner.createIntrospector(db),
+      createDriver: () => driver,
+    },
+  })
+}

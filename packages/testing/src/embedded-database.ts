@@ -2,38 +2,47 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Extension } from '@electric-sql/pglite'
+import type { Extension, PGlite } from '@electric-sql/pglite'
 import { type EmbeddedDatabase, openEmbeddedDatabase } from '@tripsage/core/embedded'
+import { Kysely, type KyselyConfig, PGliteDialect } from 'kysely'
 import { platformAndMigrationsFingerprint } from './fingerprint.js'
+import type { TestDatabase } from './test-database.js'
 
-/** Options of {@link createTestDatabase}. */
-export interface TestDatabaseOptions {
+/** Options of {@link createEmbeddedTestDatabase}. */
+export interface EmbeddedTestDatabaseOptions {
   /** Extra PGlite extensions (e.g. `pgtap`). */
   extensions?: Record<string, Extension>
   /** Where migrated snapshots are cached across processes (default: the OS temp dir). */
   cacheDir?: string
 }
 
-/** A fresh, fully migrated embedded database for one test file. */
-export interface TestDatabase extends EmbeddedDatabase {
-  /** How long restoring the snapshot took, in milliseconds. */
-  readonly restoreMs: number
+/** A {@link TestDatabase} on PGlite, with the PGlite instance for tests about PGlite itself. */
+export interface EmbeddedTestDatabase extends TestDatabase {
+  readonly engine: 'pglite'
+  /** The PGlite instance underneath (one session: `exec` runs several statements in one message). */
+  readonly pglite: PGlite
+  /** A gzipped tarball of the data directory (see `openEmbeddedDatabase`'s `loadDataDir`). */
+  dumpDataDir: EmbeddedDatabase['dumpDataDir']
 }
 
 let snapshot: Promise<Blob> | undefined
 
 /**
- * A fresh embedded database with the platform stand-ins and every migration applied.
+ * A fresh embedded (PGlite) database with the platform stand-ins and every migration applied,
+ * whatever engine {@link createTestDatabase} is configured for. Use it for tests about PGlite
+ * itself (its dialect, its extensions); everything else should call `createTestDatabase()`.
  *
  * Migrating happens once: the first call migrates a template and snapshots its data dir (cached on
  * disk by a fingerprint of the SQL, so parallel test workers share it); every call restores that
  * snapshot into a new PGlite instance.
  *
  * @example
- * const { db, close } = await createTestDatabase()
- * afterAll(close)
+ * const database = await createEmbeddedTestDatabase({ extensions: { pgtap } })
+ * afterAll(database.close)
  */
-export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+export async function createEmbeddedTestDatabase(
+  options: EmbeddedTestDatabaseOptions = {},
+): Promise<EmbeddedTestDatabase> {
   snapshot ??= loadOrMakeSnapshot(options.cacheDir ?? join(tmpdir(), 'tripsage-test-snapshots'))
   const blob = await snapshot
   const started = performance.now()
@@ -42,7 +51,19 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     migrate: false,
     ...(options.extensions ? { extensions: options.extensions } : {}),
   })
-  return Object.assign(database, { restoreMs: performance.now() - started })
+  const { pglite } = database
+  return {
+    engine: 'pglite',
+    db: database.db,
+    pglite,
+    url: null,
+    restoreMs: performance.now() - started,
+    connect: (config: Omit<KyselyConfig, 'dialect'> = {}) =>
+      new Kysely({ ...config, dialect: new PGliteDialect({ pglite }) }),
+    dialect: () => new PGliteDialect({ pglite }),
+    dumpDataDir: database.dumpDataDir,
+    close: database.close,
+  }
 }
 
 async function loadOrMakeSnapshot(cacheDir: string): Promise<Blob> {
