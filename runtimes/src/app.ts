@@ -31,6 +31,7 @@ export interface RuntimeAppOptions {
 
 const status: Record<TripSageErrorCode, number> = {
   validation: 400,
+  unauthorized: 401,
   not_found: 404,
   forbidden: 403,
   conflict: 409,

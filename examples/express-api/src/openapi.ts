@@ -20,6 +20,14 @@ export function openApiPath(path: string): string {
   return path.replace(/:(\w+)/g, '{$1}')
 }
 
+/** Sent on 429 as on every other counted response (draft-ietf-httpapi-ratelimit-headers). */
+const rateLimitHeaders = {
+  'Retry-After': { schema: { type: 'integer' }, description: 'Seconds until the window resets' },
+  'RateLimit-Limit': { schema: { type: 'integer' }, description: 'Requests allowed per window' },
+  'RateLimit-Remaining': { schema: { type: 'integer' }, description: 'Requests left in the window (0 on 429)' },
+  'RateLimit-Reset': { schema: { type: 'integer' }, description: 'Seconds until the window resets' },
+}
+
 const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -62,14 +70,16 @@ function operation(route: Route) {
         : {}),
       ...(route.auth
         ? {
-            401: errorResponse('No or invalid bearer token'),
+            [statusOfCode.unauthorized]: errorResponse(
+              'No bearer token, or one that does not verify (code `unauthorized`)',
+            ),
             [statusOfCode.forbidden]: errorResponse('Visible but not yours to change'),
             [statusOfCode.not_found]: errorResponse('Does not exist, or RLS hides it'),
           }
         : {}),
       [statusOfCode.rate_limited]: {
         ...errorResponse(`Rate limited (rule \`${route.rule}\`)`),
-        headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds until the window resets' } },
+        headers: rateLimitHeaders,
       },
       [statusOfCode.unavailable]: errorResponse('A backing service is unavailable; retry later'),
     },
@@ -88,14 +98,17 @@ function jobOperation(route: JobRoute) {
     requestBody: { required: true, content: { 'application/json': { schema: inputSchema(route.body) } } },
     responses: {
       200: { description: 'Done, or a duplicate delivery already done', content: { 'application/json': {} } },
-      401: { description: 'Missing or invalid `Upstash-Signature`', content: { 'application/json': {} } },
+      [statusOfCode.unauthorized]: {
+        description: 'Missing or invalid `Upstash-Signature` (code `unauthorized`)',
+        content: { 'application/json': {} },
+      },
       489: {
         description: 'Unusable payload; `Upstash-NonRetryable-Error: true` tells QStash not to retry',
         content: { 'application/json': {} },
       },
       [statusOfCode.rate_limited]: {
         ...errorResponse(`Rate limited (rule \`${route.rule}\`)`),
-        headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds until the window resets' } },
+        headers: rateLimitHeaders,
       },
       [statusOfCode.unavailable]: { description: 'A backing service is unavailable; QStash retries' },
     },
@@ -141,7 +154,7 @@ export function openApiDocument(routes: readonly Route[], jobRoutes: readonly Jo
               type: 'object',
               required: ['code', 'message'],
               properties: {
-                code: { type: 'string', enum: [...Object.keys(statusOfCode), 'unauthorized'] },
+                code: { type: 'string', enum: Object.keys(statusOfCode) },
                 message: { type: 'string' },
                 details: { type: 'object' },
               },

@@ -14,6 +14,7 @@ import {
   CreateTripInput,
   HybridSearchMemoriesInput,
   ListTripsInput,
+  parseInput,
   SearchMemoriesInput,
   UpdateTripInput,
   type UserClient,
@@ -120,8 +121,11 @@ export const routes: readonly Route[] = [
     body: DevUserInput,
     success: 201,
     handler: async ({ services, body }) => {
-      if (!services.createDevUser) return { status: 404, body: { error: { code: 'not_found', message: 'Not found' } } }
-      const input = DevUserInput.parse(body ?? {})
+      if (!services.createDevUser) {
+        return { status: 404, body: { error: { code: 'not_found', message: 'Dev users exist only in embedded mode' } } }
+      }
+      // The SDK's parser: a typed `validation` error with plain-words messages, never a ZodError.
+      const input = parseInput(DevUserInput, body ?? {}, 'dev user')
       return created(await services.createDevUser(input.email))
     },
   },

@@ -126,7 +126,21 @@ function bearer(authorization: string | undefined): string | null {
   return match?.[1] ?? null
 }
 
-function limiterFor(config: ServicesConfig, redis: Redis | null): RateLimiter<string> {
+/** The Upstash client when both of its variables are set. */
+function redisFor(config: Pick<ServicesConfig, 'upstashUrl' | 'upstashToken'>): Redis | null {
+  return config.upstashUrl && config.upstashToken
+    ? new Redis({ url: config.upstashUrl, token: config.upstashToken })
+    : null
+}
+
+/**
+ * The API's rate limiter: the SDK's default rules plus {@link apiRateLimitRules} and
+ * `config.rules`, on Upstash Redis when configured (shared by every instance), else in memory.
+ */
+export function rateLimiterFor(
+  config: Pick<ServicesConfig, 'upstashUrl' | 'upstashToken' | 'rules'>,
+  redis = redisFor(config),
+): RateLimiter<string> {
   const rules = { ...apiRateLimitRules, ...config.rules }
   return redis ? createRateLimiter({ redis, rules }) : createRateLimiter({ kv: memoryKv(), rules })
 }
@@ -162,9 +176,8 @@ function memorySyncFor(
 
 /** Opens the database and wires the SDK for `config`. */
 export async function createServices(config: ServicesConfig): Promise<Services> {
-  const redis =
-    config.upstashUrl && config.upstashToken ? new Redis({ url: config.upstashUrl, token: config.upstashToken }) : null
-  const limiter = limiterFor(config, redis)
+  const redis = redisFor(config)
+  const limiter = rateLimiterFor(config, redis)
   const embedder = config.embedder ?? localEmbedder()
   // The job route's idempotency store: shared Redis when configured (every instance must see it).
   const jobKv: RedisLike | KvStore = redis ?? memoryKv()

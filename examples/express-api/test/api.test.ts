@@ -3,15 +3,16 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createRateLimiter, memoryKv, type UserClaims } from '@tripsage/core'
+import type { UserClaims } from '@tripsage/core'
 import { signQstashRequest } from '@tripsage/jobs'
+import { startUpstashBridge, type UpstashBridge } from '@tripsage/testing'
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../src/app.js'
 import { openApiPath } from '../src/openapi.js'
 import { apiRateLimitRules } from '../src/rate-limits.js'
 import { jobRoutes, routes } from '../src/routes.js'
-import { createServices, type Services } from '../src/services.js'
+import { createServices, rateLimiterFor, type Services } from '../src/services.js'
 
 // The API over real HTTP: a node:http server on a free port, in embedded mode.
 let server: Server
@@ -68,9 +69,26 @@ describe('meta', () => {
     const res = await api().get('/trips').expect(401)
     expect(res.headers['www-authenticate']).toBe('Bearer')
     await api().get('/trips').set(auth('not-base64-json')).expect(401)
-    // Well-formed but invalid claims are refused by forUser: a validation error, not a crash.
+    // Well-formed but invalid claims are refused by forUser: a bad token (401), not bad input.
     const noSub = Buffer.from(JSON.stringify({ sub: 'x' })).toString('base64url')
-    expect((await api().get('/trips').set(auth(noSub)).expect(400)).body.error.code).toBe('validation')
+    const refused = await api().get('/trips').set(auth(noSub)).expect(401)
+    expect(refused.body.error).toMatchObject({ code: 'unauthorized' })
+    expect(refused.headers['www-authenticate']).toBe('Bearer')
+    for (const res of [await api().get('/trips'), await api().get('/trips').set(auth('not-base64-json'))]) {
+      expect(res.body.error.code).toBe('unauthorized')
+      expect(res.body.error.message).toMatch(/^(Sign in first|The bearer token is not valid)/)
+    }
+  })
+
+  it('malformed JSON is named as such; dev-user input errors are 400 in plain words, not a crash', async () => {
+    const bad = await api().post('/dev/users').set('content-type', 'application/json').send('{"email": "x@').expect(400)
+    expect(bad.body.error).toMatchObject({ code: 'validation', message: 'The request body is not valid JSON' })
+    const email = await api().post('/dev/users').send({ email: 'SECRET-not-an-email' }).expect(400)
+    expect(email.body.error).toMatchObject({
+      code: 'validation',
+      message: 'Invalid dev user: email must be a valid email address',
+    })
+    expect(JSON.stringify(email.body)).not.toContain('SECRET')
   })
 })
 
@@ -152,6 +170,19 @@ describe('trips over HTTP, with RLS deciding', () => {
 
   it('bad input is a 400 validation error that does not echo values, and nothing is written', async () => {
     const carol = await devUser('carol@example.com')
+    // Plain words with a stable code, never zod internals ("expected nonoptional, received undefined").
+    const empty = await api().post('/trips').set(auth(carol.token)).send({}).expect(400)
+    expect(empty.body.error).toMatchObject({
+      code: 'validation',
+      message: 'Invalid trip: name is required (and 3 more)',
+    })
+    expect(empty.body.error.details.issues.map((i: { message: string }) => i.message)).toEqual([
+      'name is required',
+      'destination is required',
+      'startDate is required',
+      'endDate is required',
+    ])
+    expect(JSON.stringify(empty.body)).not.toMatch(/nonoptional|received undefined|Invalid input/)
     const bad = await api()
       .post('/trips')
       .set(auth(carol.token))
@@ -190,6 +221,24 @@ describe('chat and attachments over HTTP', () => {
       .expect(200)
     expect(history.body.items.map((m: { content: string }) => m.content)).toEqual(['Find me a quiet hotel in Alfama'])
     expect(history.body.nextCursor).toEqual(expect.any(String))
+  })
+
+  it('a refused upload says why', async () => {
+    const olga = await devUser('olga@example.com')
+    const exe = await api()
+      .post('/attachments')
+      .set(auth(olga.token))
+      .send({ filename: 'setup.exe', mimeType: 'application/x-msdownload', size: 10 })
+      .expect(400)
+    expect(exe.body.error.message).toMatch(
+      /^Invalid attachment upload: this file type is not allowed \(allowed: .*application\/pdf/,
+    )
+    const huge = await api()
+      .post('/attachments')
+      .set(auth(olga.token))
+      .send({ filename: 'scan.pdf', mimeType: 'application/pdf', size: 50 * 1024 * 1024 })
+      .expect(400)
+    expect(huge.body.error.message).toBe('Invalid attachment upload: size must be at most 10485760 bytes')
   })
 
   it('upload to the signed URL, complete, and download through a signed URL', async () => {
@@ -264,6 +313,15 @@ describe('memory over HTTP', () => {
       .expect(400)
     expect(JSON.stringify(bad.body)).not.toContain('SECRET-USER')
     await api().post('/memories/search').send({ query: 'aisle' }).expect(401)
+    // A bad query is a search-query error, not "Invalid memory" / "content must not be empty".
+    for (const path of ['/memories/search', '/memories/hybrid-search']) {
+      const blank = await api().post(path).set(auth(heidi.token)).send({ query: '   ' }).expect(400)
+      expect(blank.body.error).toMatchObject({
+        code: 'validation',
+        message: 'Invalid memory search: query must not be empty',
+        details: { issues: [{ path: 'query', message: 'query must not be empty' }] },
+      })
+    }
   })
 
   it('chat messages reach memory through the outbox and the signed memory-sync job', async () => {
@@ -301,9 +359,9 @@ describe('memory over HTTP', () => {
     })
     const send = () => api().post('/jobs/memory-sync').set('content-type', 'application/json')
 
-    expect((await send().send(body).expect(401)).body.error).toBeDefined()
+    expect((await send().send(body).expect(401)).body.error).toMatchObject({ code: 'unauthorized' })
     const forged = await signQstashRequest({ signingKey: 'not-the-key', url: services.memorySync.url, body })
-    await send().set('upstash-signature', forged).send(body).expect(401)
+    expect((await send().set('upstash-signature', forged).send(body).expect(401)).body.error.code).toBe('unauthorized')
     const wrongUrl = await signQstashRequest({
       signingKey: services.memorySync.queue!.signingKeys.currentSigningKey,
       url: `${base}/elsewhere`,
@@ -327,24 +385,104 @@ describe('memory over HTTP', () => {
   })
 })
 
-describe('rate limits', () => {
-  it('every route is limited: past the limit the API answers 429 with Retry-After', async () => {
-    const tight = {
-      ...services,
-      limiter: createRateLimiter({
-        kv: memoryKv(),
-        rules: { ...apiRateLimitRules, 'trips.read': { limit: 2, window: '60 s' } },
-      }),
-    }
-    const app = createApp(tight)
+describe('rate limits on real Redis (redis-server through the Upstash REST bridge)', () => {
+  let bridge: UpstashBridge
+  beforeAll(async () => {
+    bridge = await startUpstashBridge()
+  })
+  afterAll(async () => {
+    await bridge?.stop()
+  })
+
+  /** The app over the shared services, with the limiter the API builds for Upstash and tiny limits. */
+  const limitedApp = (rules: Record<string, { limit: number; window: `${number} s` }>) =>
+    createApp({ ...services, limiter: rateLimiterFor({ upstashUrl: bridge.url, upstashToken: bridge.token, rules }) })
+
+  it('every route is limited: a 429 carries Retry-After and the same RateLimit-* headers as a 200', async () => {
+    const app = limitedApp({ 'trips.read': { limit: 2, window: '60 s' } })
     const frank = await devUser('frank@example.com')
-    await request(app).get('/trips').set(auth(frank.token)).expect(200)
-    await request(app).get('/trips').set(auth(frank.token)).expect(200)
+    const first = await request(app).get('/trips').set(auth(frank.token)).expect(200)
+    expect(first.headers['ratelimit-limit']).toBe('2')
+    expect(first.headers['ratelimit-remaining']).toBe('1')
+    expect(Number(first.headers['ratelimit-reset'])).toBeGreaterThan(0)
+    const second = await request(app).get('/trips').set(auth(frank.token)).expect(200)
+    expect(second.headers['ratelimit-remaining']).toBe('0')
+
     const limited = await request(app).get('/trips').set(auth(frank.token)).expect(429)
     expect(limited.body.error.code).toBe('rate_limited')
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)
+    expect(limited.headers['ratelimit-limit']).toBe('2')
+    expect(limited.headers['ratelimit-remaining']).toBe('0')
+    expect(Number(limited.headers['ratelimit-reset'])).toBeGreaterThan(0)
+    expect(Number(limited.headers['ratelimit-reset'])).toBeLessThanOrEqual(60)
     // Counted per user: another user still gets through.
     const grace = await devUser('grace@example.com')
     await request(app).get('/trips').set(auth(grace.token)).expect(200)
+    expect(bridge.commandCounts().EVALSHA ?? 0).toBeGreaterThan(0)
+  })
+
+  // docs/decisions/0006-examples-invalid-requests-count.md: every request that reaches a route
+  // counts, valid or not; a bad token counts against the client IP, never against a user.
+  it('invalid requests count against the limit, and a bad token does not spend the user allowance', async () => {
+    const app = limitedApp({ 'memory.search': { limit: 2, window: '60 s' } })
+    const mallory = await devUser('mallory@example.com')
+    const invalid = await request(app)
+      .post('/memories/search')
+      .set(auth(mallory.token))
+      .send({ query: ' ' })
+      .expect(400)
+    expect(invalid.headers['ratelimit-remaining']).toBe('1')
+    await request(app).post('/memories/search').set(auth(mallory.token)).send({ query: ' ' }).expect(400)
+    const limited = await request(app).post('/memories/search').set(auth(mallory.token)).send({ query: 'aisle' })
+    expect(limited.status).toBe(429)
+
+    const nina = await devUser('nina@example.com')
+    const badToken = `${nina.token}-tampered`
+    await request(app).post('/memories/search').set(auth(badToken)).send({ query: 'aisle' }).expect(401)
+    await request(app).post('/memories/search').set(auth(nina.token)).send({ query: 'aisle' }).expect(200)
+  })
+
+  it('unknown routes and unreadable bodies count against the per-IP public rule', async () => {
+    const app = limitedApp({ 'api.public': { limit: 2, window: '60 s' } })
+    await request(app).get('/nope').expect(404)
+    const bad = await request(app).post('/trips').set('content-type', 'application/json').send('{').expect(400)
+    expect(bad.headers['ratelimit-remaining']).toBe('0')
+    const limited = await request(app).get('/nope').expect(429)
+    expect(limited.headers['ratelimit-limit']).toBe('2')
+  })
+})
+
+describe('unexpected errors', () => {
+  it('are logged on the server with a reference, and the client gets a sentence and that reference only', async () => {
+    const logged: { message: string; context: Record<string, unknown>; error: unknown }[] = []
+    const broken: Services = {
+      ...services,
+      authenticate: async () => {
+        throw new Error('connection to SECRET-HOST failed: password SECRET-PASSWORD')
+      },
+    }
+    const app = createApp(broken, { log: (message, context, error) => logged.push({ message, context, error }) })
+    const res = await request(app).get('/trips').set(auth('whatever')).expect(500)
+    expect(res.body.error).toEqual({
+      code: 'internal',
+      message: 'Something went wrong on our side. Quote the reference if you report it.',
+      reference: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    })
+    expect(JSON.stringify(res.body)).not.toContain('SECRET')
+    expect(logged).toEqual([
+      {
+        message: 'unexpected error',
+        context: { method: 'GET', route: '/trips', reference: res.body.error.reference },
+        error: expect.objectContaining({ message: expect.stringContaining('SECRET-HOST') }),
+      },
+    ])
+  })
+
+  it('expected refusals are not logged', async () => {
+    const logged: unknown[] = []
+    const app = createApp(services, { log: (...entry) => logged.push(entry) })
+    await request(app).get('/trips').expect(401)
+    await request(app).post('/dev/users').send({ email: 'nope' }).expect(400)
+    expect(logged).toEqual([])
   })
 })

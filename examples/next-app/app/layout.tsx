@@ -1,12 +1,16 @@
 import type { ReactNode } from 'react'
+import './globals.css'
 
 export const metadata = { title: 'TripSage — Next.js example' }
 
-/** The root layout: no fonts or assets from the network, so the app runs offline. */
+/** The root layout: plain CSS and the system font stack, nothing from the network (runs offline). */
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body style={{ fontFamily: 'system-ui, sans-serif', margin: '2rem auto', maxWidth: 880, padding: '0 1rem' }}>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
         {children}
       </body>
     </html>

@@ -1,255 +1,256 @@
 'use client'
 
 /**
- * One page over the route handlers: the user's trips, a chat on the selected trip with the
- * memories recalled for each message, a memory search, and the trip's attachments (upload
- * through a signed URL, download through another).
+ * One page over the route handlers: the user's trips on the left; for the open trip, the chat
+ * (`useChat`, persisted and reloaded as AI SDK UI messages), its itinerary (live through the
+ * SDK's `trip:{id}` Realtime topic), the user's memories and the trip's files. The open trip is in
+ * the URL (`?trip=`), so a reload comes back to it and to its latest chat.
  */
 import { type FormEvent, useCallback, useEffect, useState } from 'react'
+import { type Attachment, call, type ItineraryItem, type Memory, messageOf, type Trip } from '../components/api'
+import { AttachmentsPanel } from '../components/attachments-panel'
+import { type ChatMessage, ChatPanel } from '../components/chat-panel'
+import { ItineraryPanel } from '../components/itinerary-panel'
+import { MemoriesPanel } from '../components/memories-panel'
+import { type LiveEvent, useLiveEvents } from '../components/use-live-events'
 
-type Trip = { id: string; name: string; destination: string; startDate: string; endDate: string }
-type Message = { id: string; role: string; content: string }
-type Recalled = { id: string; content: string; type: string | null }
-type Attachment = { id: string; originalFilename: string; size: number; uploadStatus: string }
+type User = { id: string; email: string | null }
+type OpenTrip = { trip: Trip; sessionId: string; messages: ChatMessage[] }
 
-async function call<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(path, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...init?.headers },
-  })
-  const body = res.status === 204 ? null : await res.json()
-  if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`)
-  return body as T
+const tripParam = () => new URLSearchParams(window.location.search).get('trip')
+
+function keepTripInUrl(tripId: string | null) {
+  const url = new URL(window.location.href)
+  if (tripId) url.searchParams.set('trip', tripId)
+  else url.searchParams.delete('trip')
+  window.history.replaceState(null, '', url)
 }
 
 export default function Home() {
-  const [mode, setMode] = useState<string>('…')
-  const [user, setUser] = useState<{ id: string; email: string | null } | null>(null)
+  const [mode, setMode] = useState<string | null>(null)
+  const [user, setUser] = useState<User | null>(null)
   const [trips, setTrips] = useState<Trip[]>([])
-  const [trip, setTrip] = useState<Trip | null>(null)
-  const [sessionId, setSessionId] = useState<string | null>(null)
-  const [messages, setMessages] = useState<Message[]>([])
-  const [recalled, setRecalled] = useState<Recalled[] | null>(null)
-  const [found, setFound] = useState<Recalled[] | null>(null)
+  const [open, setOpen] = useState<OpenTrip | null>(null)
+  const [itinerary, setItinerary] = useState<ItineraryItem[]>([])
   const [attachments, setAttachments] = useState<Attachment[]>([])
+  const [memories, setMemories] = useState<Memory[]>([])
+  const [memoriesLoaded, setMemoriesLoaded] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const [loading, setLoading] = useState(true)
 
-  const guard = useCallback(
-    (work: () => Promise<void>) => () => {
-      setError(null)
-      work().catch((e: Error) => setError(e.message))
-    },
+  const guard = useCallback((work: () => Promise<void>) => {
+    setError(null)
+    return work().catch((e) => setError(messageOf(e)))
+  }, [])
+
+  const loadTrips = useCallback(async () => setTrips((await call<{ items: Trip[] }>('/api/trips')).items), [])
+  const loadMemories = useCallback(async () => {
+    setMemories((await call<{ items: Memory[] }>('/api/memory')).items)
+    setMemoriesLoaded(true)
+  }, [])
+  const loadItinerary = useCallback(
+    async (tripId: string) =>
+      setItinerary((await call<{ items: ItineraryItem[] }>(`/api/trips/${tripId}/itinerary`)).items),
+    [],
+  )
+  const loadAttachments = useCallback(
+    async (tripId: string) =>
+      setAttachments((await call<{ items: Attachment[] }>(`/api/attachments?tripId=${tripId}`)).items),
     [],
   )
 
-  const loadTrips = useCallback(async () => {
-    const page = await call<{ items: Trip[] }>('/api/trips')
-    setTrips(page.items)
-  }, [])
+  /** Opens a trip and its latest chat (or a new one), and puts the trip in the URL. */
+  const openTrip = useCallback(
+    async (trip: Trip) => {
+      const sessions = await call<{ items: { id: string }[] }>(`/api/chat/sessions?tripId=${trip.id}`)
+      const sessionId =
+        sessions.items[0]?.id ??
+        (
+          await call<{ id: string }>('/api/chat/sessions', {
+            method: 'POST',
+            body: JSON.stringify({ tripId: trip.id, title: `Planning ${trip.name}` }),
+          })
+        ).id
+      const { messages } = await call<{ messages: ChatMessage[] }>(`/api/chat?id=${sessionId}`)
+      await Promise.all([loadItinerary(trip.id), loadAttachments(trip.id)])
+      setOpen({ trip, sessionId, messages })
+      keepTripInUrl(trip.id)
+    },
+    [loadItinerary, loadAttachments],
+  )
 
   useEffect(() => {
     guard(async () => {
-      const session = await call<{ mode: string; user: { id: string; email: string | null } | null }>('/api/session')
+      const session = await call<{ mode: string; user: User | null }>('/api/session')
       setMode(session.mode)
       setUser(session.user)
-      if (session.user) await loadTrips()
-    })()
-  }, [guard, loadTrips])
+      if (!session.user) return
+      const [page] = await Promise.all([call<{ items: Trip[] }>('/api/trips'), loadMemories()])
+      setTrips(page.items)
+      const wanted = tripParam()
+      const trip = wanted ? page.items.find((t) => t.id === wanted) : undefined
+      if (trip) await openTrip(trip)
+      else if (wanted) keepTripInUrl(null)
+    }).finally(() => setLoading(false))
+  }, [guard, loadMemories, openTrip])
 
-  const signIn = guard(async () => {
-    const { user } = await call<{ user: { id: string; email: string } }>('/api/session', { method: 'POST' })
-    setUser(user)
-    await loadTrips()
+  // Live: the user's topic (shared with them) and the open trip's (its items and details).
+  const topics = [user ? `user:${user.id}` : '', open ? `trip:${open.trip.id}` : ''].filter(Boolean)
+  const live = useLiveEvents(topics, (event: LiveEvent) => {
+    if (event.event === 'tripItem.changed' && open && event.payload.tripId === open.trip.id) {
+      void guard(() => loadItinerary(open.trip.id))
+    }
+    if (event.event === 'trip.updated' || event.event === 'trip.deleted' || event.event === 'collaborator.changed') {
+      void guard(loadTrips)
+    }
   })
+
+  const signIn = () =>
+    guard(async () => {
+      const { user } = await call<{ user: User }>('/api/session', { method: 'POST' })
+      setUser(user)
+      await Promise.all([loadTrips(), loadMemories()])
+    })
 
   const createTrip = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault()
-    const form = new FormData(event.currentTarget)
-    guard(async () => {
-      await call('/api/trips', {
-        method: 'POST',
-        body: JSON.stringify({
-          name: form.get('name'),
-          destination: form.get('destination'),
-          startDate: form.get('startDate'),
-          endDate: form.get('endDate'),
-        }),
-      })
+    const form = event.currentTarget
+    const data = Object.fromEntries(new FormData(form))
+    void guard(async () => {
+      const trip = await call<Trip>('/api/trips', { method: 'POST', body: JSON.stringify(data) })
       await loadTrips()
-    })()
-  }
-
-  const openTrip = (selected: Trip) =>
-    guard(async () => {
-      setTrip(selected)
-      const session = await call<{ id: string }>('/api/chat/sessions', {
-        method: 'POST',
-        body: JSON.stringify({ tripId: selected.id, title: `Planning ${selected.name}` }),
-      })
-      setSessionId(session.id)
-      setMessages([])
-      setRecalled(null)
-      setAttachments((await call<{ items: Attachment[] }>(`/api/attachments?tripId=${selected.id}`)).items)
+      await openTrip(trip)
     })
-
-  const send = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault()
-    const input = event.currentTarget.elements.namedItem('content') as HTMLInputElement
-    const content = input.value
-    guard(async () => {
-      const sent = await call<{ recalled: Recalled[] }>(`/api/chat/sessions/${sessionId}/messages`, {
-        method: 'POST',
-        body: JSON.stringify({ content }),
-      })
-      input.value = ''
-      setRecalled(sent.recalled)
-      setMessages((await call<{ items: Message[] }>(`/api/chat/sessions/${sessionId}/messages`)).items)
-    })()
   }
-
-  const searchMemories = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault()
-    const form = new FormData(event.currentTarget)
-    guard(async () => {
-      const query = new URLSearchParams({ q: String(form.get('q')), mode: String(form.get('mode')) })
-      setFound((await call<{ items: Recalled[] }>(`/api/memory/search?${query}`)).items)
-    })()
-  }
-
-  const upload = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault()
-    const file = (event.currentTarget.elements.namedItem('file') as HTMLInputElement).files?.[0]
-    if (!file || !trip) return
-    guard(async () => {
-      const { attachment, upload } = await call<{
-        attachment: Attachment
-        upload: { url: string; headers: Record<string, string> }
-      }>('/api/attachments', {
-        method: 'POST',
-        body: JSON.stringify({
-          tripId: trip.id,
-          filename: file.name,
-          mimeType: file.type || 'application/octet-stream',
-          size: file.size,
-        }),
-      })
-      const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: file })
-      if (!put.ok) throw new Error(`upload failed: HTTP ${put.status}`)
-      await call(`/api/attachments/${attachment.id}/complete`, { method: 'POST' })
-      setAttachments((await call<{ items: Attachment[] }>(`/api/attachments?tripId=${trip.id}`)).items)
-    })()
-  }
-
-  const download = (id: string) =>
-    guard(async () => {
-      const { url } = await call<{ url: string }>(`/api/attachments/${id}/url`)
-      window.open(url, '_blank', 'noopener')
-    })
 
   return (
-    <main>
-      <h1>TripSage</h1>
-      <p data-testid="mode">
-        Mode: <b>{mode}</b>
-        {user ? ` — signed in as ${user.email ?? user.id}` : ''}
-      </p>
-      {error && (
-        <p role="alert" data-testid="error" style={{ color: 'crimson' }}>
-          {error}
-        </p>
-      )}
-      {!user && mode === 'embedded' && (
-        <button type="button" onClick={signIn}>
-          Sign in as a demo user
-        </button>
-      )}
-      {user && (
-        <>
-          <section>
-            <h2>Your trips</h2>
-            <ul data-testid="trips">
-              {trips.map((t) => (
-                <li key={t.id}>
-                  <button type="button" onClick={openTrip(t)}>
-                    {t.name}
-                  </button>{' '}
-                  — {t.destination}, {t.startDate} → {t.endDate}
-                </li>
-              ))}
-            </ul>
-            <form onSubmit={createTrip} style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
-              <input name="name" placeholder="Trip name" required defaultValue="Lisbon in spring" />
-              <input name="destination" placeholder="Destination" required defaultValue="Lisbon" />
-              <input name="startDate" type="date" required defaultValue="2027-04-10" />
-              <input name="endDate" type="date" required defaultValue="2027-04-17" />
-              <button type="submit">Create trip</button>
-            </form>
-          </section>
-          {trip && (
-            <section>
-              <h2>Planning {trip.name}</h2>
-              <div data-testid="chat" style={{ border: '1px solid #ccc', padding: 8, minHeight: 60 }}>
-                {messages.map((m) => (
-                  <p key={m.id}>
-                    <b>{m.role}:</b> {m.content}
-                  </p>
-                ))}
-              </div>
-              <form onSubmit={send} style={{ display: 'flex', gap: 8, marginTop: 8 }}>
-                <input name="content" placeholder="Ask about the trip" required style={{ flex: 1 }} />
-                <button type="submit">Send</button>
-              </form>
-              {recalled && (
-                <aside aria-label="Recalled memories" style={{ background: '#f6f6f0', padding: 8, marginTop: 8 }}>
-                  <b>Recalled for your last message</b>
-                  <ul data-testid="recalled">
-                    {recalled.length === 0 && <li>nothing yet</li>}
-                    {recalled.map((m) => (
-                      <li key={m.id}>
-                        {m.content} <small>({m.type ?? 'this chat'})</small>
-                      </li>
-                    ))}
-                  </ul>
-                </aside>
+    <>
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden="true">
+            ✈
+          </span>
+          <h1>TripSage</h1>
+        </div>
+        <p className="status" data-testid="mode">
+          {mode ? (
+            <>
+              <span className="pill">{mode}</span>
+              {user ? ` Signed in as ${user.email ?? user.id}` : ' Not signed in'}
+              {user && (
+                <span className={`live live-${live}`} data-testid="live">
+                  {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Offline'}
+                </span>
               )}
-              <h3>Search your memories</h3>
-              <form onSubmit={searchMemories} style={{ display: 'flex', gap: 8 }}>
-                <input name="q" placeholder="Search memories" required style={{ flex: 1 }} />
-                <select name="mode" defaultValue="hybrid" aria-label="Search mode">
-                  <option value="hybrid">hybrid</option>
-                  <option value="semantic">semantic</option>
-                </select>
-                <button type="submit">Search</button>
-              </form>
-              {found && (
-                <ul data-testid="memory-results">
-                  {found.length === 0 && <li>no memories found</li>}
-                  {found.map((m) => (
-                    <li key={m.id}>
-                      {m.content} <small>({m.type ?? 'this chat'})</small>
+            </>
+          ) : (
+            'Loading…'
+          )}
+        </p>
+      </header>
+
+      <main id="main" className="layout">
+        {error && (
+          <p className="alert banner" role="alert" data-testid="error">
+            {error}
+          </p>
+        )}
+
+        {!loading && !user && (
+          <section className="card welcome">
+            <h2>Plan a trip with an assistant that remembers</h2>
+            <p>Trips, chat, memories and files — every call runs as you, and the database decides what you can see.</p>
+            {mode === 'embedded' ? (
+              <button type="button" onClick={signIn}>
+                Sign in as a demo user
+              </button>
+            ) : (
+              <p>Sign in with your Supabase Auth flow to continue.</p>
+            )}
+          </section>
+        )}
+
+        {user && (
+          <>
+            <div className="sidebar">
+              <nav className="card" aria-labelledby="trips-heading">
+                <h2 id="trips-heading">Your trips</h2>
+                <ul className="trips" data-testid="trips">
+                  {trips.length === 0 && <li className="muted">No trips yet.</li>}
+                  {trips.map((t) => (
+                    <li key={t.id}>
+                      <button
+                        type="button"
+                        className="trip"
+                        aria-current={open?.trip.id === t.id ? 'page' : undefined}
+                        onClick={() => guard(() => openTrip(t))}
+                      >
+                        <span className="trip-name">{t.name}</span>
+                        <span className="trip-meta">
+                          {t.destination} · {t.startDate} → {t.endDate}
+                        </span>
+                      </button>
                     </li>
                   ))}
                 </ul>
-              )}
-              <h3>Attachments</h3>
-              <ul data-testid="attachments">
-                {attachments.map((a) => (
-                  <li key={a.id}>
-                    <button type="button" onClick={download(a.id)}>
-                      {a.originalFilename}
-                    </button>{' '}
-                    ({a.size} bytes, {a.uploadStatus})
-                  </li>
-                ))}
-              </ul>
-              <form onSubmit={upload} style={{ display: 'flex', gap: 8 }}>
-                <input name="file" type="file" required />
-                <button type="submit">Upload</button>
-              </form>
-            </section>
-          )}
-        </>
-      )}
-    </main>
+                <form className="new-trip" onSubmit={createTrip} aria-labelledby="new-trip-heading">
+                  <h3 id="new-trip-heading">New trip</h3>
+                  <label>
+                    Name
+                    <input name="name" placeholder="Trip name" required defaultValue="Lisbon in spring" />
+                  </label>
+                  <label>
+                    Destination
+                    <input name="destination" placeholder="Destination" required defaultValue="Lisbon" />
+                  </label>
+                  <div className="dates">
+                    <label>
+                      From
+                      <input name="startDate" type="date" required defaultValue="2027-04-10" />
+                    </label>
+                    <label>
+                      To
+                      <input name="endDate" type="date" required defaultValue="2027-04-17" />
+                    </label>
+                  </div>
+                  <button type="submit">Create trip</button>
+                </form>
+              </nav>
+              <MemoriesPanel memories={memories} loaded={memoriesLoaded} />
+            </div>
+
+            {open ? (
+              <div className="workspace">
+                <h2 className="trip-title">
+                  Planning {open.trip.name}
+                  <span className="trip-meta">
+                    {open.trip.destination} · {open.trip.startDate} → {open.trip.endDate}
+                  </span>
+                </h2>
+                <ChatPanel
+                  key={open.sessionId}
+                  sessionId={open.sessionId}
+                  initialMessages={open.messages}
+                  onTurnFinished={() => void guard(loadMemories)}
+                />
+                <div className="side">
+                  <ItineraryPanel tripId={open.trip.id} items={itinerary} />
+                  <AttachmentsPanel
+                    tripId={open.trip.id}
+                    attachments={attachments}
+                    onChanged={() => loadAttachments(open.trip.id)}
+                  />
+                </div>
+              </div>
+            ) : (
+              <section className="card workspace empty-state">
+                <h2>Pick a trip</h2>
+                <p>Open a trip on the left, or create one, to chat about it.</p>
+              </section>
+            )}
+          </>
+        )}
+      </main>
+    </>
   )
 }

@@ -82,6 +82,12 @@ export function createChatRoute(deps: ChatRouteDeps) {
           })
         }
         const messages = checked.data
+        // Whitespace is not a message: refused before anything is saved (the page refuses it too).
+        if (messages.at(-1)?.role === 'user' && !lastUserText(messages).trim()) {
+          throw new ValidationError('Invalid chat message: the message must not be empty', {
+            details: { issues: [{ path: 'messages', message: 'the message must not be empty' }] },
+          })
+        }
         // The user's message is stored before the model runs: a failed stream loses no input.
         if ((await saveAndQueue(me, sessionId, messages)) > 0) await deps.relay?.()
         const memories = await recall(me, lastUserText(messages))

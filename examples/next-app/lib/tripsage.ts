@@ -51,6 +51,8 @@ const rules = {
   'chat.sessions': { limit: 60, window: '60 s', failureMode: 'closed' },
   'attachments.read': { limit: 120, window: '60 s', failureMode: 'open' },
   'storage.serve': { limit: 120, window: '60 s', failureMode: 'closed' },
+  // One per open tab and topic set; EventSource reconnects count too.
+  'realtime.subscribe': { limit: 60, window: '60 s', failureMode: 'open' },
 } as const
 
 /**

@@ -153,6 +153,8 @@ describe('/api/chat (offline agent, PGlite)', () => {
       { id: sessionId, messages: [] },
       { id: sessionId },
       'not json',
+      // Whitespace only is not a message (the page refuses it as well).
+      { id: sessionId, messages: [{ id: 'blank', role: 'user', parts: [{ type: 'text', text: ' \n\t ' }] }] },
     ]) {
       const response = await post(owner, body)
       expect(response.status).toBe(400)

@@ -6,6 +6,7 @@
  * | variables                                                   | replaces                         |
  * | ----------------------------------------------------------- | -------------------------------- |
  * | `TRIPSAGE_DATABASE_URL` (connect as `postgres`)             | PGlite → Supabase Postgres (pg)  |
+ * | `TRIPSAGE_DATA_DIR` (e.g. `./.tripsage/db`)                 | PGlite in memory → on disk       |
  * | `SUPABASE_URL`, `SUPABASE_SERVICE_ROLE_KEY`                 | files on disk → Supabase Storage |
  * | `UPSTASH_REDIS_REST_URL`, `UPSTASH_REDIS_REST_TOKEN`        | in-memory KV → Upstash Redis     |
  * | `QSTASH_TOKEN`, `QSTASH_CURRENT_SIGNING_KEY`, `QSTASH_NEXT_SIGNING_KEY`, `TRIPSAGE_JOB_URL` | in-process queue → QStash (delivers to your deployed job route) |
@@ -67,10 +68,12 @@ export async function openPorts(env: NodeJS.ProcessEnv = process.env): Promise<Q
     migrations = (await migrate(db)).applied.length
     description.push('database: Postgres at TRIPSAGE_DATABASE_URL')
   } else {
-    const embedded = await openEmbeddedDatabase()
+    // TRIPSAGE_DATA_DIR keeps the data between runs (missing parent directories are created).
+    const dataDir = env.TRIPSAGE_DATA_DIR
+    const embedded = await openEmbeddedDatabase(dataDir ? { dataDir } : {})
     db = embedded.db
     migrations = embedded.migration?.applied.length ?? bundledMigrations().length
-    description.push('database: embedded PGlite + pgvector (in memory)')
+    description.push(`database: embedded PGlite + pgvector (${dataDir ? `in ${dataDir}` : 'in memory'})`)
   }
   closers.push(() => db.destroy())
 

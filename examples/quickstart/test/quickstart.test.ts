@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { expect, it } from 'vitest'
@@ -6,9 +9,12 @@ import { expect, it } from 'vitest'
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 
-// The README promises that `pnpm demo` runs the quickstart on a fresh clone: keep that true.
-it('pnpm demo runs the quickstart end to end on the embedded default', async () => {
-  const env = { ...process.env }
+// The README promises that `pnpm demo` runs the quickstart on a fresh clone: keep that true. The
+// database goes under a `.tripsage/` that does not exist yet (issue 13: PGlite created no parent
+// folders, and CI missed it because every other test passes a temporary folder that exists).
+it('pnpm demo runs the quickstart end to end on the embedded default, from a clean state', async () => {
+  const clean = await mkdtemp(join(tmpdir(), 'quickstart-fresh-'))
+  const env: NodeJS.ProcessEnv = { ...process.env, TRIPSAGE_DATA_DIR: join(clean, '.tripsage', 'db') }
   for (const name of [
     'TRIPSAGE_DATABASE_URL',
     'SUPABASE_URL',
@@ -18,9 +24,15 @@ it('pnpm demo runs the quickstart end to end on the embedded default', async () 
   ]) {
     delete env[name]
   }
-  const { stdout } = await run('pnpm', ['demo'], { cwd: root, env, maxBuffer: 4 * 1024 * 1024 })
+  let stdout: string
+  try {
+    ;({ stdout } = await run('pnpm', ['demo'], { cwd: root, env, maxBuffer: 4 * 1024 * 1024 }))
+    expect(await readdir(join(clean, '.tripsage'))).toEqual(['db'])
+  } finally {
+    await rm(clean, { recursive: true, force: true })
+  }
   const expected = [
-    'database: embedded PGlite + pgvector',
+    `database: embedded PGlite + pgvector (in ${join(clean, '.tripsage', 'db')})`,
     'the trip with everything, in one statement: 1 flight, 1 stay, 3 items',
     'bob looks for the trip before he is invited: not_found',
     'bob now reads "Lisbon in spring" and its 3 items',

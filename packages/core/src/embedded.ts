@@ -15,7 +15,10 @@ import type { TripSageDatabase } from './db/schema.js'
 
 /** Options of {@link openEmbeddedDatabase}. */
 export interface EmbeddedDatabaseOptions {
-  /** A directory to persist the database in; in memory when omitted. */
+  /**
+   * A directory to persist the database in (missing parent directories are created); in memory
+   * when omitted. PGlite's `idb://` / `memory://` forms pass through unchanged.
+   */
   dataDir?: string
   /** Start from a snapshot made by `dumpDataDir()` (e.g. a migrated template). */
   loadDataDir?: Blob
@@ -39,6 +42,24 @@ export interface EmbeddedDatabase {
   close(): Promise<void>
 }
 
+/** A `scheme://` data dir (`idb://`, `memory://`, `opfs-ahp://`) names no file-system path. */
+const nonFileScheme = /^(?!file:)[a-z][a-z0-9+.-]*:\/\//i
+
+/**
+ * PGlite creates its data directory but not the directories above it, so a fresh project's
+ * `./.tripsage/db` would fail with ENOENT. Create them (Node, Bun and Deno have `node:fs`).
+ */
+async function createParentDirectories(dataDir: string): Promise<void> {
+  if (nonFileScheme.test(dataDir)) return
+  const [{ mkdir }, { dirname }, { fileURLToPath }] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:path'),
+    import('node:url'),
+  ])
+  const path = dataDir.startsWith('file://') ? fileURLToPath(dataDir) : dataDir
+  await mkdir(dirname(path), { recursive: true })
+}
+
 /**
  * Opens (and by default migrates) an embedded PGlite database with pgvector.
  *
@@ -46,6 +67,7 @@ export interface EmbeddedDatabase {
  * const { db, close } = await openEmbeddedDatabase({ dataDir: './.tripsage/db' })
  */
 export async function openEmbeddedDatabase(options: EmbeddedDatabaseOptions = {}): Promise<EmbeddedDatabase> {
+  if (options.dataDir) await createParentDirectories(options.dataDir)
   const pglite = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { toTripSageError } from './db/database-error.js'
-import { TripSageError, ValidationError } from './errors.js'
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitedError,
+  TripSageError,
+  UnauthorizedError,
+  UnavailableError,
+  ValidationError,
+} from './errors.js'
 
 describe('TripSageError', () => {
   it('is recognised by brand, not by class identity', () => {
@@ -12,6 +21,21 @@ describe('TripSageError', () => {
     expect(TripSageError.isInstance(foreign)).toBe(true)
     expect(TripSageError.isInstance(new Error('x'))).toBe(false)
     expect(TripSageError.isInstance(null)).toBe(false)
+  })
+
+  it.each([
+    [ValidationError, 'validation'],
+    [UnauthorizedError, 'unauthorized'],
+    [NotFoundError, 'not_found'],
+    [ForbiddenError, 'forbidden'],
+    [ConflictError, 'conflict'],
+    [RateLimitedError, 'rate_limited'],
+    [UnavailableError, 'unavailable'],
+  ] as const)('%o carries the code %s and its own name', (ErrorClass, code) => {
+    const error = new ErrorClass('refused')
+    expect(error.code).toBe(code)
+    expect(error.name).toBe(ErrorClass.name)
+    expect(TripSageError.isInstance(error)).toBe(true)
   })
 
   it('serialises to JSON without a stack or cause', () => {

@@ -2,6 +2,8 @@
  * The stable error codes of the SDK. Branch on `code`, never on `message`.
  *
  * - `validation`: the input was refused (by a zod schema or a database check).
+ * - `unauthorized`: the caller is not authenticated: a missing or bad token, signature or claims
+ *   (HTTP 401). The SDK's job handlers answer it for a missing or invalid `Upstash-Signature`.
  * - `not_found`: the row does not exist or the caller cannot see it.
  * - `forbidden`: the caller can see the row but may not change it (RLS `42501`).
  * - `conflict`: a unique key, a state transition or a concurrent change collided.
@@ -11,6 +13,7 @@
  */
 export type TripSageErrorCode =
   | 'validation'
+  | 'unauthorized'
   | 'not_found'
   | 'forbidden'
   | 'conflict'
@@ -83,6 +86,18 @@ export class ValidationError extends TripSageError {
   constructor(message: string, options?: TripSageErrorOptions) {
     super('validation', message, options)
     this.name = 'ValidationError'
+  }
+}
+
+/**
+ * The caller is not authenticated: no credentials, or credentials that do not verify (a bearer
+ * token, a request signature). Unlike `forbidden`, signing in (or signing correctly) can fix it.
+ */
+export class UnauthorizedError extends TripSageError {
+  /** @param message - which credential was missing or refused, never the credential itself */
+  constructor(message: string, options?: TripSageErrorOptions) {
+    super('unauthorized', message, options)
+    this.name = 'UnauthorizedError'
   }
 }
 

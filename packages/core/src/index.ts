@@ -57,6 +57,7 @@ export {
   TripSageError,
   type TripSageErrorCode,
   type TripSageErrorOptions,
+  UnauthorizedError,
   UnavailableError,
   ValidationError,
 } from './errors.js'
@@ -165,6 +166,7 @@ export {
   type MemoryLearningReader,
   MemoryMetadata,
   type MemoryOperation,
+  MemoryQuery,
   type MemoryRepository,
   type MemorySearchHit,
   MemorySelector,

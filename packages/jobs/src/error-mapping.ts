@@ -14,8 +14,8 @@ export interface MappedFailure {
 }
 
 /**
- * Maps what a job threw to a response. Retrying cannot fix `validation`, `not_found` or
- * `forbidden` (489, non-retryable); `conflict` (409), `rate_limited` (429), `unavailable` (503) and
+ * Maps what a job threw to a response. Retrying cannot fix `validation`, `not_found`,
+ * `forbidden` or `unauthorized` (489, non-retryable; the last one reported as `forbidden`); `conflict` (409), `rate_limited` (429), `unavailable` (503) and
  * anything unexpected (500) are retried by QStash.
  *
  * @param error - whatever `run` threw
@@ -30,6 +30,10 @@ export function mapJobError(error: unknown): MappedFailure {
     case 'not_found':
     case 'forbidden':
       return { status: NON_RETRYABLE_STATUS, code, message, retryable: false }
+    // The delivery itself was authentic; credentials the job used were refused. Retrying cannot
+    // fix that, and `private.job_failures` keeps the original seven codes: record it as forbidden.
+    case 'unauthorized':
+      return { status: NON_RETRYABLE_STATUS, code: 'forbidden', message, retryable: false }
     case 'conflict':
       return { status: 409, code, message, retryable: true }
     case 'rate_limited':

@@ -91,6 +91,18 @@ describe('createJobHandler: construction', () => {
     expect(effects.size).toBe(0)
   })
 
+  it.each([
+    ['receiver', { receiver: undefined }],
+    ['kv', { kv: undefined }],
+    ['schema', { schema: undefined }],
+    ['run', { run: undefined }],
+  ] as const)('refuses a missing `%s` at construction, naming it', (option, missing) => {
+    const base = { receiver: keys, kv: memoryKv(), schema: Payload, run: async () => null }
+    const build = () => createJobHandler({ ...base, ...missing } as never)
+    expect(build).toThrow(ValidationError)
+    expect(build).toThrow(expect.objectContaining({ code: 'validation', details: expect.objectContaining({ option }) }))
+  })
+
   it('refuses bad numeric options', () => {
     const base = { receiver: keys, kv: memoryKv(), schema: Payload, run: async () => null }
     expect(() => createJobHandler({ ...base, maxBatch: 0 })).toThrow(ValidationError)
@@ -124,6 +136,7 @@ describe('createJobHandler: signatures (real HS256 tokens minted with jose)', ()
     const { handler, runs } = setup()
     const res = await handler(await delivery(payload(), options as never))
     expect(res.status).toBe(401)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized')
     expect(runs).toEqual([])
   })
 
@@ -407,6 +420,7 @@ describe('createJobHandler: error mapping (table-driven)', () => {
     ['validation', () => new ValidationError('bad'), NON_RETRYABLE_STATUS, false],
     ['not_found', () => new NotFoundError('gone'), NON_RETRYABLE_STATUS, false],
     ['forbidden', () => new TripSageError('forbidden', 'no'), NON_RETRYABLE_STATUS, false],
+    ['unauthorized', () => new TripSageError('unauthorized', 'no'), NON_RETRYABLE_STATUS, false],
     ['conflict', () => new ConflictError('busy'), 409, true],
     ['rate_limited', () => new RateLimitedError('slow down'), 429, true],
     ['unavailable', () => new UnavailableError('down'), 503, true],

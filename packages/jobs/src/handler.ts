@@ -11,6 +11,7 @@ import type { z } from 'zod'
 import { sha256Hex } from './base64url.js'
 import { readBodyWithLimit } from './body.js'
 import { mapJobError } from './error-mapping.js'
+import { requireOption } from './required-option.js'
 import { errorResponse, nonRetryableResponse } from './responses.js'
 import { createSignatureVerifier, type ReceiverOption } from './signature.js'
 
@@ -117,7 +118,7 @@ const jobName = /^[a-z0-9][a-z0-9_-]{0,62}$/
  * token id, `Upstash-Message-Id` and the business key → run → answer.
  *
  * Answers: 200 `{ ok: true, result }`; 200 `{ ok: true, duplicate: true }` for a delivery already
- * done; 401 for a bad signature; 489 + `Upstash-NonRetryable-Error: true` for an unusable payload
+ * done; 401 `unauthorized` for a missing or bad signature; 489 + `Upstash-NonRetryable-Error: true` for an unusable payload
  * or a `validation`/`not_found`/`forbidden` failure (nothing retried, nothing written); 409 while
  * another delivery of the same message or key is running; 429/503/500 for failures worth a retry.
  *
@@ -128,6 +129,8 @@ const jobName = /^[a-z0-9][a-z0-9_-]{0,62}$/
  * })
  */
 export function createJobHandler<S extends z.ZodType, R>(options: JobHandlerOptions<S, R>): JobHandler {
+  requireOption(options.schema, 'schema', 'object', 'the zod schema of the payload')
+  requireOption(options.run, 'run', 'function', 'the function that does the work')
   const job = options.name ?? 'job'
   if (!jobName.test(job)) throw new ValidationError('A job name must match [a-z0-9][a-z0-9_-]{0,62}')
   const verifier = createSignatureVerifier(options.receiver, options.clockToleranceSeconds ?? 0)
@@ -159,7 +162,7 @@ export function createJobHandler<S extends z.ZodType, R>(options: JobHandlerOpti
     const signature = req.headers.get('upstash-signature')
     if (!signature) {
       await req.body?.cancel().catch(() => undefined)
-      return errorResponse(401, 'forbidden', 'Missing Upstash-Signature')
+      return errorResponse(401, 'unauthorized', 'Missing Upstash-Signature')
     }
     const body = await readBodyWithLimit(req, maxBodyBytes)
     if (!body.ok) {
@@ -171,7 +174,7 @@ export function createJobHandler<S extends z.ZodType, R>(options: JobHandlerOpti
     try {
       verified = await verifier.verify({ signature, body: body.text, url: urlOf(req) ?? req.url })
     } catch {
-      return errorResponse(401, 'forbidden', 'Invalid Upstash-Signature')
+      return errorResponse(401, 'unauthorized', 'Invalid Upstash-Signature')
     }
 
     // From here on the request is authentic: failures are QStash's business (retry or DLQ).
@@ -276,9 +279,7 @@ function unavailableMessage(error: unknown): string {
 }
 
 function idempotencyOf(kv: RedisLike | KvStore, prefix: string): Idempotency {
-  if (typeof kv !== 'object' || kv === null) {
-    throw new ValidationError('The job handler needs `kv`: an @upstash/redis client or a KvStore (memoryKv())')
-  }
+  requireOption(kv, 'kv', 'object', 'an @upstash/redis client or a KvStore (memoryKv())')
   const isStore = typeof (kv as KvStore).update === 'function' && typeof (kv as KvStore).now === 'function'
   return isStore
     ? createIdempotency({ kv: kv as KvStore, prefix })

@@ -301,10 +301,21 @@ describe('me.attachments upload flow (filesystem storage, end to end over HTTP)'
     const narrow = sdk({ attachments: { allowedMimeTypes: ['image/png'], maxFileSize: 100 } }).forUser(alice.claims)
     await expect(
       narrow.attachments.createUpload({ filename: 'a.pdf', mimeType: 'application/pdf', size: 10 }),
-    ).rejects.toMatchObject({ code: 'validation', details: { issues: [{ path: 'mimeType' }] } })
+    ).rejects.toMatchObject({
+      code: 'validation',
+      // The reason is in the message a UI shows, naming what is allowed rather than echoing the input.
+      message: 'Invalid attachment upload: this file type is not allowed (allowed: image/png)',
+      details: { issues: [{ path: 'mimeType' }] },
+    })
     await expect(
       narrow.attachments.createUpload({ filename: 'a.png', mimeType: 'image/png', size: 101 }),
-    ).rejects.toMatchObject({ details: { issues: [{ path: 'size' }] } })
+    ).rejects.toMatchObject({
+      message: 'Invalid attachment upload: size must be at most 100 bytes',
+      details: { issues: [{ path: 'size' }] },
+    })
+    await expect(me.attachments.createUpload({ filename: '', mimeType: 'application/pdf', size: 10 })).rejects.toThrow(
+      'Invalid attachment upload: filename must not be empty',
+    )
     expect(await count()).toBe(before)
     expect(() => sdk({ attachments: { maxSignedUrlTtl: 0 } })).toThrow(/attachments options/)
   })

@@ -136,14 +136,22 @@ export function createAttachmentsRepository(scope: Scope, ports: TripSageOptions
         const parsed = parseInput(CreateAttachmentUploadInput, input, 'attachment upload')
         const mimeType = normalizeMimeType(parsed.mimeType)
         if (!isAttachmentMimeType(mimeType) || !settings.allowedMimeTypes.includes(mimeType)) {
-          throw new ValidationError('Invalid attachment upload', {
-            details: { issues: [{ path: 'mimeType', code: 'not_allowed', message: 'this file type is not allowed' }] },
+          // The refused type is the caller's input: name the allowed ones instead.
+          const allowed = `this file type is not allowed (allowed: ${settings.allowedMimeTypes.join(', ')})`
+          throw new ValidationError(`Invalid attachment upload: ${allowed}`, {
+            details: {
+              issues: [{ path: 'mimeType', code: 'not_allowed', message: allowed }],
+              allowedMimeTypes: settings.allowedMimeTypes,
+            },
           })
         }
         if (parsed.size > settings.maxFileSize) {
-          throw new ValidationError('Invalid attachment upload', {
+          throw new ValidationError(`Invalid attachment upload: size must be at most ${settings.maxFileSize} bytes`, {
             details: {
-              issues: [{ path: 'size', code: 'too_big', message: `at most ${settings.maxFileSize} bytes` }],
+              issues: [
+                { path: 'size', code: 'too_big', message: `size must be at most ${settings.maxFileSize} bytes` },
+              ],
+              maxFileSize: settings.maxFileSize,
             },
           })
         }

@@ -26,6 +26,7 @@ export {
   type MemoryHybridHit,
   MemoryId,
   MemoryMetadata,
+  MemoryQuery,
   type MemorySearchHit,
   MemorySelector,
   MemoryType,

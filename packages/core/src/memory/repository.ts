@@ -150,7 +150,7 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
   }
 
   const search = async (input: unknown, options?: MemoryCallOptions): Promise<MemorySearchHit[]> => {
-    const parsed = parseInput(SearchMemoriesInput, input, what)
+    const parsed = parseInput(SearchMemoriesInput, input, 'memory search')
     const [vector] = parsed.embedding ? [parsed.embedding] : await embed([parsed.query as string], options)
     const mmr = parsed.mmr === undefined ? undefined : MmrOptions.parse(parsed.mmr === true ? {} : parsed.mmr)
     const fetch = mmr ? Math.min(parsed.limit * mmr.fetchMultiplier, 1000) : parsed.limit
@@ -183,7 +183,7 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
   }
 
   const hybridSearch = async (input: unknown, options?: MemoryCallOptions): Promise<MemoryHybridHit[]> => {
-    const parsed = parseInput(HybridSearchMemoriesInput, input, what)
+    const parsed = parseInput(HybridSearchMemoriesInput, input, 'memory search')
     const [vector] = parsed.embedding ? [parsed.embedding] : await embed([parsed.query], options)
     const candidates = parsed.candidates ?? Math.min(Math.max(parsed.limit * 4, 40), 1000)
     const table = tableOf(parsed.sessionId)

@@ -36,6 +36,16 @@ export const MemoryContent = z
     error: `content must be at most ${MAX_MEMORY_CONTENT_LENGTH} characters`,
   })
 
+/** A search query: NFC-normalised and trimmed, then 1–8192 characters (whitespace alone is refused). */
+export const MemoryQuery = z
+  .string()
+  .normalize('NFC')
+  .trim()
+  .min(1, { error: 'query must not be empty' })
+  .refine((s) => codePoints(s) <= MAX_MEMORY_CONTENT_LENGTH, {
+    error: `query must be at most ${MAX_MEMORY_CONTENT_LENGTH} characters`,
+  })
+
 /**
  * A vector of exactly {@link EMBEDDING_DIMENSIONS} finite numbers. One issue is reported for the
  * whole vector (never 1536 of them, and never the values).
@@ -190,7 +200,7 @@ const searchFilters = {
 export const SearchMemoriesInput = z
   .strictObject({
     /** The text to search by meaning (embedded by the configured embedder). */
-    query: MemoryContent.optional(),
+    query: MemoryQuery.optional(),
     ...searchFilters,
     /** Drop hits whose cosine similarity is below this, in [−1, 1]. */
     minSimilarity: z.number().min(-1).max(1).optional(),
@@ -213,7 +223,7 @@ export type SearchMemoriesInput = z.input<typeof SearchMemoriesInput>
 export const HybridSearchMemoriesInput = z
   .strictObject({
     /** The text: words for the full-text arm and, unless `embedding` is given, the vector arm. */
-    query: MemoryContent,
+    query: MemoryQuery,
     ...searchFilters,
     /** Weights of the two ranked lists in the fusion; default 1 each. */
     weights: z

@@ -85,6 +85,15 @@ describe('fileSystemStorage (BlobStore)', () => {
     expect(await filesUnder(dir)).toEqual([])
   })
 
+  it('creates a missing directory and its parents on first write (a fresh clone has no .tripsage/)', async () => {
+    const fresh = join(dir, 'not', 'yet', 'there')
+    const store = fileSystemStorage({ dir: fresh, signingSecret, baseUrl: 'http://127.0.0.1/storage' })
+    expect(await store.head(key('notes.txt'))).toBeNull()
+    await store.upload(key('notes.txt'), samples.text, { contentType: 'text/plain' })
+    expect(await store.read(key('notes.txt'), { maxBytes: 10_000 })).toEqual(samples.text)
+    await rm(join(dir, 'not'), { recursive: true, force: true })
+  })
+
   it('validates its options', () => {
     expect(() => fileSystemStorage({ dir, signingSecret: 'short', baseUrl: 'http://x' })).toThrow(/at least 32 bytes/)
     expect(() => fileSystemStorage({ dir, signingSecret, baseUrl: '/relative' })).toThrow(/absolute URL/)

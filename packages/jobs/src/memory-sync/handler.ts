@@ -1,6 +1,7 @@
 import { assertEmbedderFitsColumn, type Embedder, type MemoryLearningOptions, type TripSage } from '@tripsage/core'
 import { recordJobFailure } from '../failures.js'
 import { createJobHandler, type JobFailure, type JobHandler, type JobHandlerOptions } from '../handler.js'
+import { requireOption } from '../required-option.js'
 import { memorySyncBusinessKey } from './business-key.js'
 import { MAX_MEMORY_SYNC_MESSAGES, MemorySyncPayload } from './schema.js'
 import { type MemorySyncResult, syncMemories } from './sync.js'
@@ -53,6 +54,8 @@ export interface MemorySyncHandlerOptions
  */
 export function createMemorySyncHandler(options: MemorySyncHandlerOptions): JobHandler {
   const { tripsage, embedder, learning = {}, recordFailures = true, onFailure, ...rest } = options
+  requireOption(tripsage, 'tripsage', 'object', 'the SDK, createTripSage({ db })')
+  requireOption(embedder, 'embedder', 'object', 'an Embedder with 1536 dimensions, e.g. localEmbedder()')
   assertEmbedderFitsColumn(embedder)
   const ports = { tripsage, embedder, learning }
   return createJobHandler({
