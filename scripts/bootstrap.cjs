@@ -19,7 +19,7 @@
  *   5. The task, with the cached Node and pnpm first on PATH for everything it starts.
  *
  * Cache: $TRIPSAGE_CACHE, else $XDG_CACHE_HOME/tripsage, else ~/.cache/tripsage.
- * It must itself run on old Node (20 and earlier): CommonJS, no dependencies, no new syntax.
+ * It must itself run on old Node (20 and earlier): CommonJS, no dependencies, nothing newer than ES2018.
  */
 'use strict'
 
@@ -48,13 +48,13 @@ const SYSTEM_PREREQUISITES = [
   {
     what: 'redis-server',
     why: 'the Upstash REST bridge (rate limits, cache, idempotency tests)',
-    check: () => onPath('redis-server'),
+    check: (searchPath) => onPath('redis-server', searchPath) !== null,
     apt: ['redis-server'],
   },
   {
     what: 'PostgreSQL server',
     why: 'the scope tests on a real PostgreSQL',
-    check: () => postgresInstalled(),
+    check: (searchPath) => postgresInstalled(searchPath),
     apt: ['postgresql'],
   },
   {
@@ -82,7 +82,7 @@ const TASKS = {
 }
 
 function say(line) {
-  process.stderr.write('tripsage: ' + line + '\n')
+  process.stderr.write(`tripsage: ${line}\n`)
 }
 
 function fail(lines, code) {
@@ -102,13 +102,12 @@ function onPath(program, searchPath) {
   return null
 }
 
-function postgresInstalled() {
+function postgresInstalled(searchPath) {
   const base = '/usr/lib/postgresql'
   try {
-    return fs.readdirSync(base).some((v) => fs.existsSync(path.join(base, v, 'bin', 'postgres')))
-  } catch (_) {
-    return onPath('postgres') !== null
-  }
+    if (fs.readdirSync(base).some((v) => fs.existsSync(path.join(base, v, 'bin', 'postgres')))) return true
+  } catch (_) {}
+  return onPath('postgres', searchPath) !== null
 }
 
 function versionAtLeast(version, minimum) {
@@ -128,7 +127,7 @@ function cacheDir() {
 /** Runs a command with inherited stdio; returns its exit status (signals count as failure). */
 function run(command, args, options) {
   const result = spawnSync(command, args, Object.assign({ stdio: 'inherit', cwd: root }, options))
-  if (result.error) fail(['could not run ' + command + ': ' + result.error.message])
+  if (result.error) fail([`could not run ${command}: ${result.error.message}`])
   return result.status === null ? 1 : result.status
 }
 
@@ -148,10 +147,10 @@ function installFromNpm(name, spec, probe, what) {
   const target = path.join(cacheDir(), name)
   if (fs.existsSync(path.join(target, probe))) return target
   const npm = npmCommand()
-  if (!npm) fail(['need ' + what + ' but there is no npm to fetch it with; install Node.js with npm first.'])
-  say('installing ' + what + ' from npm into ' + target + ' (once)')
+  if (!npm) fail([`need ${what} but there is no npm to fetch it with; install Node.js with npm first.`])
+  say(`installing ${what} from npm into ${target} (once)`)
   fs.mkdirSync(cacheDir(), { recursive: true })
-  const staging = target + '.partial-' + process.pid
+  const staging = `${target}.partial-${process.pid}`
   fs.rmSync(staging, { recursive: true, force: true })
   fs.mkdirSync(staging, { recursive: true })
   fs.writeFileSync(path.join(staging, 'package.json'), '{"private":true}\n')
@@ -162,7 +161,7 @@ function installFromNpm(name, spec, probe, what) {
   )
   if (status !== 0 || !fs.existsSync(path.join(staging, probe))) {
     fs.rmSync(staging, { recursive: true, force: true })
-    fail(['installing ' + spec + ' from npm failed (exit ' + status + ')'])
+    fail([`installing ${spec} from npm failed (exit ${status})`])
   }
   fs.rmSync(target, { recursive: true, force: true })
   fs.renameSync(staging, target)
@@ -172,9 +171,9 @@ function installFromNpm(name, spec, probe, what) {
 /** The directory holding a Node ≥ NODE_MINIMUM: the running one's, or the cached download's. */
 function nodeBinDir() {
   if (versionAtLeast(process.version, NODE_MINIMUM)) return path.dirname(process.execPath)
-  const platformPackage = 'node-' + process.platform + '-' + process.arch
+  const platformPackage = `node-${process.platform}-${process.arch}`
   if (process.platform === 'win32') {
-    fail(['this is Node ' + process.version + '; the repo needs Node >= ' + NODE_MINIMUM.join('.') + '. Install it.'])
+    fail([`this is Node ${process.version}; the repo needs Node >= ${NODE_MINIMUM.join('.')}. Install it.`])
   }
   say(
     'this is Node ' +
@@ -186,10 +185,10 @@ function nodeBinDir() {
   )
   const probe = path.join('node_modules', platformPackage, 'bin', 'node')
   const dir = installFromNpm(
-    'node-' + NODE_VERSION,
-    platformPackage + '@' + NODE_VERSION,
+    `node-${NODE_VERSION}`,
+    `${platformPackage}@${NODE_VERSION}`,
     probe,
-    'Node ' + NODE_VERSION,
+    `Node ${NODE_VERSION}`,
   )
   return path.join(dir, 'node_modules', platformPackage, 'bin')
 }
@@ -204,7 +203,7 @@ function pnpmBinDir() {
     if (probe.status === 0 && probe.stdout.trim() === PNPM_VERSION) return path.dirname(found)
   }
   const probe = path.join('node_modules', '.bin', 'pnpm')
-  const dir = installFromNpm('pnpm-' + PNPM_VERSION, 'pnpm@' + PNPM_VERSION, probe, 'pnpm ' + PNPM_VERSION)
+  const dir = installFromNpm(`pnpm-${PNPM_VERSION}`, `pnpm@${PNPM_VERSION}`, probe, `pnpm ${PNPM_VERSION}`)
   return path.join(dir, 'node_modules', '.bin')
 }
 
@@ -235,38 +234,51 @@ function dependenciesInstalled() {
   })
 }
 
-function ensureSystemPrerequisites() {
-  if (process.env.TRIPSAGE_SKIP_SYSTEM_CHECK === '1') return
-  const missing = SYSTEM_PREREQUISITES.filter((p) => !p.check())
-  if (missing.length === 0) return
+/** The SYSTEM_PREREQUISITES this machine lacks (programs are looked up on `searchPath`). */
+function missingPrerequisites(searchPath) {
+  return SYSTEM_PREREQUISITES.filter((p) => !p.check(searchPath))
+}
+
+/** The Debian packages that provide the missing prerequisites, without repeats. */
+function aptPackages(missing) {
   const packages = []
   for (const p of missing) for (const name of p.apt) if (packages.indexOf(name) < 0) packages.push(name)
+  return packages
+}
+
+/** What to tell a user who cannot install the prerequisites here (not root, or no apt-get). */
+function missingReport(missing, hasApt) {
+  const lines = ['the tests need programs this machine lacks:']
+  for (const p of missing) lines.push(`  - ${p.what}, for ${p.why}`)
+  lines.push(`Install them${hasApt ? ':' : " (Debian package names; use your system's equivalents):"}`)
+  lines.push(`  sudo apt-get install -y ${aptPackages(missing).join(' ')}`)
+  lines.push('then run this command again. (TRIPSAGE_SKIP_SYSTEM_CHECK=1 runs anyway; the tests that need them fail.)')
+  return lines
+}
+
+function ensureSystemPrerequisites() {
+  if (process.env.TRIPSAGE_SKIP_SYSTEM_CHECK === '1') return
+  const missing = missingPrerequisites()
+  if (missing.length === 0) return
+  const packages = aptPackages(missing)
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   const apt = onPath('apt-get')
-  if (isRoot && apt) {
-    say('installing with apt-get: ' + packages.join(' '))
-    const env = Object.assign({}, process.env, { DEBIAN_FRONTEND: 'noninteractive' })
-    if (run(apt, ['update', '-qq'], { env }) !== 0) fail(['apt-get update failed'])
-    if (run(apt, ['install', '-y', '-qq', '--no-install-recommends'].concat(packages), { env }) !== 0) {
-      fail(['apt-get install ' + packages.join(' ') + ' failed'])
-    }
-    const still = missing.filter((p) => !p.check())
-    if (still.length > 0) fail(['still missing after apt-get: ' + still.map((p) => p.what).join(', ')])
-    return
+  if (!isRoot || !apt) fail(missingReport(missing, apt !== null))
+  say(`installing with apt-get: ${packages.join(' ')}`)
+  const env = Object.assign({}, process.env, { DEBIAN_FRONTEND: 'noninteractive' })
+  if (run(apt, ['update', '-qq'], { env }) !== 0) fail(['apt-get update failed'])
+  if (run(apt, ['install', '-y', '-qq', '--no-install-recommends'].concat(packages), { env }) !== 0) {
+    fail([`apt-get install ${packages.join(' ')} failed`])
   }
-  const lines = ['the tests need programs this machine lacks:']
-  for (const p of missing) lines.push('  - ' + p.what + ', for ' + p.why)
-  lines.push('Install them' + (apt ? ':' : " (Debian package names; use your system's equivalents):"))
-  lines.push('  sudo apt-get install -y ' + packages.join(' '))
-  lines.push('then run this command again. (TRIPSAGE_SKIP_SYSTEM_CHECK=1 runs anyway; the tests that need them fail.)')
-  fail(lines)
+  const still = missingPrerequisites()
+  if (still.length > 0) fail([`still missing after apt-get: ${still.map((p) => p.what).join(', ')}`])
 }
 
 function main() {
   const task = process.argv[2]
   const args = process.argv.slice(3)
   if (!Object.hasOwn(TASKS, task)) {
-    fail(['usage: node scripts/bootstrap.cjs <' + Object.keys(TASKS).join('|') + '> [args…]'], 2)
+    fail([`usage: node scripts/bootstrap.cjs <${Object.keys(TASKS).join('|')}> [args…]`], 2)
   }
   const pnpmBin = pnpmBinDir()
   const nodeBin = nodeBinDir()
@@ -279,11 +291,11 @@ function main() {
     process.exit(status)
   }
   if (!dependenciesInstalled()) {
-    say('installing dependencies (pnpm ' + PNPM_VERSION + ', node ' + process.version + ')')
+    say(`installing dependencies (pnpm ${PNPM_VERSION}, node ${process.version})`)
     if (run(path.join(pnpmBin, 'pnpm'), ['install', '--frozen-lockfile'], { env }) !== 0) {
       fail(['pnpm install failed'])
     }
-    fs.writeFileSync(path.join(root, 'node_modules', '.tripsage-installed'), new Date().toISOString() + '\n')
+    fs.writeFileSync(path.join(root, 'node_modules', '.tripsage-installed'), `${new Date().toISOString()}\n`)
   }
   if (TASKS[task].system) ensureSystemPrerequisites()
   const command = TASKS[task].command(args)
@@ -291,4 +303,7 @@ function main() {
   process.exit(run(program, command[1], { env }))
 }
 
-main()
+// Run as a script; `require()`d by scripts/bootstrap.test.ts for the pure parts.
+if (require.main === module) main()
+
+module.exports = { SYSTEM_PREREQUISITES, missingPrerequisites, missingReport, versionAtLeast, NODE_MINIMUM }
