@@ -1,22 +1,22 @@
 #!/usr/bin/env node
 /*
- * The toolchain wrapper behind `npm run demo`, `npm test` and `npm run bench` (and the same
- * scripts run through pnpm), in the spirit of `./gradlew`: it brings what the repo needs when the
- * machine lacks it, then runs the task.
+ * The toolchain wrapper behind `npm run demo`, `npm test`, `npm run bench` and `npm run tarballs`
+ * (and the same scripts run through pnpm), in the spirit of `./gradlew`: it brings what the repo
+ * needs when the machine lacks it, then runs the task.
  *
  *   1. Node ≥ 22.12 (Vitest 5 and kysely need it; on Node 20 Vitest's reporter crashes with
  *      `Map.groupBy is not a function`): when the running Node is older, it installs the official
  *      binary from npm (`node-<platform>-<arch>@NODE_VERSION`) into the cache and re-runs itself
  *      with it.
- *   2. pnpm at the version `packageManager` pins: the pnpm already running this script, or one on
- *      PATH at that version, or else `pnpm@<pin>` installed from npm into the cache. A global pnpm
+ *   2. pnpm at the version `packageManager` pins: the one on PATH if it is that version, or else `pnpm@<pin>` installed from npm into the cache. A global pnpm
  *      at another version (`npm install -g pnpm` gives 12, which refuses the pin with
  *      ERR_PNPM_BAD_CONFIG_DEP) is shadowed, never used.
  *   3. `pnpm install --frozen-lockfile` when node_modules is missing or older than a manifest.
  *   4. For `test` (and `bench`): the system programs the tests start (redis-server, PostgreSQL,
  *      Chromium…). As root on Debian it installs the missing ones with apt-get; otherwise it names
  *      them and the command that installs them, and stops.
- *   5. The task, with the cached Node and pnpm first on PATH for everything it starts.
+ *   5. The task (demo, test, bench, tarballs), with the cached Node and pnpm first on PATH for
+ *      everything it starts.
  *
  * Cache: $TRIPSAGE_CACHE, else $XDG_CACHE_HOME/tripsage, else ~/.cache/tripsage.
  * It must itself run on old Node (20 and earlier): CommonJS, no dependencies, nothing newer than ES2018.
@@ -65,19 +65,33 @@ const SYSTEM_PREREQUISITES = [
   },
 ]
 
-/** What each task runs once the toolchain is there; `system` says whether it needs SYSTEM_PREREQUISITES. */
+/**
+ * What each task runs once the toolchain is there, in order (a failing step stops the task);
+ * `system` says whether it needs SYSTEM_PREREQUISITES.
+ */
 const TASKS = {
   demo: {
     system: false,
-    command: (args) => ['pnpm', ['--filter', '@tripsage/example-quickstart', 'start'].concat(args)],
+    commands: (args) => [['pnpm', ['--filter', '@tripsage/example-quickstart', 'start'].concat(args)]],
   },
-  test: { system: true, command: (args) => ['pnpm', ['exec', 'vitest', 'run'].concat(args)] },
+  test: { system: true, commands: (args) => [['pnpm', ['exec', 'vitest', 'run'].concat(args)]] },
   bench: {
     system: true,
-    command: (args) => [
-      'node',
-      ['--conditions=@tripsage/source', '--import', 'tsx', path.join('bench', 'run.ts')].concat(args),
+    commands: (args) => [
+      ['node', ['--conditions=@tripsage/source', '--import', 'tsx', path.join('bench', 'run.ts')].concat(args)],
     ],
+  },
+  // `npm run tarballs -- <dir>`: build and `pnpm pack` every package into <dir> (default
+  // ./tarballs), to install them in another project before they are published.
+  tarballs: {
+    system: false,
+    commands: (args) => {
+      const destination = path.resolve(process.env.INIT_CWD || process.cwd(), args[0] || 'tarballs')
+      return [
+        ['pnpm', ['build']],
+        ['pnpm', ['-r', '--filter', './packages/*', 'pack', '--pack-destination', destination]],
+      ]
+    },
   },
 }
 
@@ -298,9 +312,11 @@ function main() {
     fs.writeFileSync(path.join(root, 'node_modules', '.tripsage-installed'), `${new Date().toISOString()}\n`)
   }
   if (TASKS[task].system) ensureSystemPrerequisites()
-  const command = TASKS[task].command(args)
-  const program = command[0] === 'node' ? process.execPath : path.join(pnpmBin, command[0])
-  process.exit(run(program, command[1], { env }))
+  for (const [name, commandArgs] of TASKS[task].commands(args)) {
+    const program = name === 'node' ? process.execPath : path.join(pnpmBin, name)
+    const status = run(program, commandArgs, { env })
+    if (status !== 0) process.exit(status)
+  }
 }
 
 // Run as a script; `require()`d by scripts/bootstrap.test.ts for the pure parts.

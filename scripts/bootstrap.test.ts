@@ -42,7 +42,9 @@ describe('scripts/bootstrap.cjs (behind npm run demo / npm test)', () => {
   it('refuses an unknown task with exit 2 and its usage', async () => {
     const error = await run(process.execPath, [script, 'deploy']).catch((e: { code: number; stderr: string }) => e)
     expect(error).toMatchObject({ code: 2 })
-    expect((error as { stderr: string }).stderr).toContain('usage: node scripts/bootstrap.cjs <demo|test|bench>')
+    expect((error as { stderr: string }).stderr).toContain(
+      'usage: node scripts/bootstrap.cjs <demo|test|bench|tarballs>',
+    )
   })
 
   // The machine's own Node 20 (Debian's /usr/bin/node) must never reach Vitest's reporter, whose
