@@ -8,9 +8,10 @@
  *      `Map.groupBy is not a function`): when the running Node is older, it installs the official
  *      binary from npm (`node-<platform>-<arch>@NODE_VERSION`) into the cache and re-runs itself
  *      with it.
- *   2. pnpm at the version `packageManager` pins: the one on PATH if it is that version, or else `pnpm@<pin>` installed from npm into the cache. A global pnpm
- *      at another version (`npm install -g pnpm` gives 12, which refuses the pin with
- *      ERR_PNPM_BAD_CONFIG_DEP) is shadowed, never used.
+ *   2. pnpm at the version `packageManager` pins: the one on PATH if it is that version, or else
+ *      `pnpm@<pin>` installed from npm into the cache. A global pnpm at another version
+ *      (`npm install -g pnpm` gives 12, which refuses the pin with ERR_PNPM_BAD_CONFIG_DEP) is
+ *      shadowed, never used.
  *   3. `pnpm install --frozen-lockfile` when node_modules is missing or older than a manifest.
  *   4. For `test` (and `bench`): the system programs the tests start (redis-server, PostgreSQL,
  *      Chromium…). As root on Debian it installs the missing ones with apt-get; otherwise it names
