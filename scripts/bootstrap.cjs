@@ -307,7 +307,10 @@ function main() {
   }
   if (!dependenciesInstalled()) {
     say(`installing dependencies (pnpm ${PNPM_VERSION}, node ${process.version})`)
-    if (run(path.join(pnpmBin, 'pnpm'), ['install', '--frozen-lockfile'], { env }) !== 0) {
+    // The pinned pnpm owns node_modules: if another pnpm (e.g. a global 12) laid it out, pnpm
+    // would ask before rebuilding it, and there is no one to answer.
+    const install = ['install', '--frozen-lockfile', '--config.confirmModulesPurge=false']
+    if (run(path.join(pnpmBin, 'pnpm'), install, { env }) !== 0) {
       fail(['pnpm install failed'])
     }
     fs.writeFileSync(path.join(root, 'node_modules', '.tripsage-installed'), `${new Date().toISOString()}\n`)
