@@ -41,7 +41,7 @@ describe('migrate on a fresh embedded database', () => {
     } finally {
       await fresh.close()
     }
-  })
+  }, 180_000) // every migration on a fresh PGlite: slow on a loaded 2-core machine
 })
 
 describe('migrate against history', () => {
