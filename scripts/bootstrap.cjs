@@ -41,9 +41,11 @@ const PNPM_VERSION = String(manifest.packageManager || '')
   .split('+')[0]
 
 /**
- * System programs the tests start. `check` says whether it is present; `apt` names the Debian
- * packages that provide it. The native Postgres tier adds its programs (pgvector, pgbouncer,
- * pg_prove…) here.
+ * System programs the tests start. `check(searchPath)` says whether it is present; `apt` names the
+ * Debian packages that provide it. An entry that apt alone cannot satisfy (say, an extension built
+ * from source) adds `build`, a function run as root after apt-get that returns an exit status, and
+ * `manual`, the instruction printed to users who are not root. The native PostgreSQL tier adds its
+ * programs (pgvector, pgbouncer, pg_prove…) here, so `npm test` installs them on CI.
  */
 const SYSTEM_PREREQUISITES = [
   {
@@ -266,7 +268,8 @@ function missingReport(missing, hasApt) {
   const lines = ['the tests need programs this machine lacks:']
   for (const p of missing) lines.push(`  - ${p.what}, for ${p.why}`)
   lines.push(`Install them${hasApt ? ':' : " (Debian package names; use your system's equivalents):"}`)
-  lines.push(`  sudo apt-get install -y ${aptPackages(missing).join(' ')}`)
+  if (aptPackages(missing).length > 0) lines.push(`  sudo apt-get install -y ${aptPackages(missing).join(' ')}`)
+  for (const p of missing) if (p.manual) lines.push(`  ${p.manual}`)
   lines.push('then run this command again. (TRIPSAGE_SKIP_SYSTEM_CHECK=1 runs anyway; the tests that need them fail.)')
   return lines
 }
@@ -279,11 +282,16 @@ function ensureSystemPrerequisites() {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   const apt = onPath('apt-get')
   if (!isRoot || !apt) fail(missingReport(missing, apt !== null))
-  say(`installing with apt-get: ${packages.join(' ')}`)
+  say(
+    `installing ${missing.map((p) => p.what).join(', ')}${packages.length > 0 ? ` (apt-get: ${packages.join(' ')})` : ''}`,
+  )
   const env = Object.assign({}, process.env, { DEBIAN_FRONTEND: 'noninteractive' })
-  if (run(apt, ['update', '-qq'], { env }) !== 0) fail(['apt-get update failed'])
-  if (run(apt, ['install', '-y', '-qq', '--no-install-recommends'].concat(packages), { env }) !== 0) {
+  if (packages.length > 0 && run(apt, ['update', '-qq'], { env }) !== 0) fail(['apt-get update failed'])
+  if (packages.length > 0 && run(apt, ['install', '-y', '-qq'].concat(packages), { env }) !== 0) {
     fail([`apt-get install ${packages.join(' ')} failed`])
+  }
+  for (const p of missing) {
+    if (p.build && !p.check() && p.build(run) !== 0) fail([`installing ${p.what} failed`])
   }
   const still = missingPrerequisites()
   if (still.length > 0) fail([`still missing after apt-get: ${still.map((p) => p.what).join(', ')}`])
