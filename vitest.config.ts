@@ -1,6 +1,13 @@
 import { defineConfig } from 'vitest/config'
 import { projects } from './vitest.workspace.js'
 
+// On Node 20 Vitest 5's reporter dies with `Map.groupBy is not a function` and prints no totals;
+// say what is wrong instead. `npm test` (scripts/bootstrap.cjs) brings a Node that fits.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 12)) {
+  throw new Error(`the tests need Node >= 22.12, this is ${process.version}: run \`npm test\`, which brings one`)
+}
+
 export default defineConfig({
   test: {
     projects,

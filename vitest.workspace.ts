@@ -54,6 +54,7 @@ export const projects: TestProjectInlineConfiguration[] = [
     },
   },
   { ...source, test: { name: 'testing', root: './packages/testing', include: ['src/**/*.test.ts'] } },
+  { ...source, test: { name: 'cli', root: './packages/cli', include: ['src/**/*.test.ts'] } },
   {
     ...source,
     test: { name: 'db', root: './supabase', include: ['tests/**/*.test.ts'], exclude: ['tests/**/*.native.test.ts'] },

@@ -6,18 +6,20 @@
  * throughput in batches of 50, and whether per-user isolation holds.
  *
  *   node --conditions=@tripsage/source --import tsx bench/peers.ts [--quick]
+ *
+ * LangChain and mem0 are not in the default install: the first run installs `bench/peers/` (its
+ * own lockfile) through `lib/peer-dependencies.ts`, so they are imported only after that.
  */
 import { createEmbeddedTestDatabase, createTestUser, type TestUser } from '@tripsage/testing'
 import { sql } from 'kysely'
 import { BENCH_EMBEDDING_MODEL, embedTexts } from './lib/bench-embedder.js'
 import { buildCorpus, type CorpusMemory } from './lib/corpus.js'
 import { startEmbeddingsServer } from './lib/embeddings-server.js'
+import { ensurePeerDependencies } from './lib/peer-dependencies.js'
 import { atLeast, parseArgs, type ResultRow, writeResult } from './lib/results.js'
 import { serveOverSocket } from './lib/socket-database.js'
 import { measure, ratio, round } from './lib/timing.js'
-import { langchainLibrary } from './peers/langchain.js'
 import type { Library, LibraryContext } from './peers/library.js'
-import { mem0Library } from './peers/mem0.js'
 import { oursLibrary } from './peers/ours.js'
 
 const { quick, rest } = parseArgs()
@@ -31,6 +33,8 @@ const USERS = quick ? 6 : 50
 const QUERIES = quick ? 24 : 200
 const K = 10
 const BATCH = 50
+
+ensurePeerDependencies(log)
 
 const corpus = buildCorpus(SIZE, USERS, QUERIES)
 const docByText = new Map(corpus.memories.map((m) => [m.text, m.doc]))
@@ -50,13 +54,24 @@ const context: LibraryContext = {
   docOf: (text) => docByText.get(text),
 }
 
+/**
+ * A peer adapter from `peers/<file>.ts`, imported only now (after the on-demand install). The
+ * specifier is a variable so the workspace typecheck does not follow it into LangChain and mem0
+ * types, which the default install lacks (`bench/peers/tsconfig.json` checks those files).
+ */
+async function peerAdapter(file: string, factory: string): Promise<Library> {
+  const specifier = `./peers/${file}.js`
+  const module = (await import(specifier)) as Record<string, (context: LibraryContext) => Promise<Library>>
+  return module[factory]!(context)
+}
+
 const notes: string[] = []
 const libraries: Library[] = []
 const unavailable: ResultRow[] = []
 const factories: [string, () => Promise<Library>][] = [
   ['TripSage', () => oursLibrary(context, socket.kysely({ max: 4, direct: true }).db, users)],
-  ['LangChain PGVectorStore', () => langchainLibrary(context)],
-  ['mem0 OSS Memory', () => mem0Library(context)],
+  ['LangChain PGVectorStore', () => peerAdapter('langchain', 'langchainLibrary')],
+  ['mem0 OSS Memory', () => peerAdapter('mem0', 'mem0Library')],
 ]
 for (const [name, make] of factories) {
   if (onlyLibraries && !onlyLibraries.some((o) => name.toLowerCase().includes(o))) continue

@@ -138,6 +138,50 @@ describe('published tarballs', () => {
   })
 })
 
+// The CLI is a command, not a library: one ESM file with a shebang. Packed and installed outside
+// the workspace with the core tarball, it runs as `tripsage` end to end on an embedded database.
+describe('@tripsage/cli tarball', () => {
+  let work: string
+  let consumer: string
+
+  beforeAll(async () => {
+    await Promise.all([build('core'), build('cli')])
+    work = await mkdtemp(join(tmpdir(), 'tripsage-cli-tarball-'))
+    consumer = await mkdtemp(join(tmpdir(), 'tripsage-cli-consumer-'))
+  }, 240_000)
+
+  afterAll(async () => {
+    if (work) await rm(work, { recursive: true, force: true })
+    if (consumer) await rm(consumer, { recursive: true, force: true })
+  })
+
+  it('passes publint, installs from tarballs and runs migrations, migrate and doctor', async () => {
+    const dir = join(repoRoot, 'packages', 'cli')
+    const publint = await run('pnpm', ['exec', 'publint', '--strict'], { cwd: dir })
+    expect(publint.stdout).not.toMatch(/error/i)
+    const packed = [await packPackage(join(repoRoot, 'packages', 'core'), work), await packPackage(dir, work)]
+    const cli = packed[1]!
+    expect(cli.manifest.bin).toEqual({ tripsage: './dist/cli.js' })
+    expect(JSON.stringify(cli.manifest)).not.toContain('workspace:')
+    const peers = cli.manifest.peerDependencies ?? {}
+    await installConsumer(
+      consumer,
+      packed,
+      {
+        '@electric-sql/pglite': peers['@electric-sql/pglite']!,
+        '@electric-sql/pglite-pgvector': peers['@electric-sql/pglite-pgvector']!,
+      },
+      [],
+    )
+    const tripsage = (...args: string[]) =>
+      run(join(consumer, 'node_modules', '.bin', 'tripsage'), args, { cwd: consumer, env: cleanEnv() })
+    expect((await tripsage('--version')).stdout.trim()).toBe(cli.manifest.version)
+    expect((await tripsage('migrations', './supabase/migrations')).stdout).toMatch(/\d+ added, 0 unchanged, 0 edited/)
+    await tripsage('migrate', '--db', './.tripsage/db')
+    expect((await tripsage('doctor', '--db', './.tripsage/db')).stdout).toMatch(/no problems found\n$/)
+  }, 300_000)
+})
+
 describe('declaration import scanner', () => {
   it('finds every kind of import and maps specifiers to packages', () => {
     const text = [

@@ -24,7 +24,9 @@ export {
   type MigrateOptions,
   type MigrateResult,
   type Migration,
+  type MigrationStatus,
   migrate,
+  migrationStatus,
 } from './db/migrate.js'
 export { applyPlatform } from './db/platform.js'
 export type { Database, TripSageDatabase, VectorColumn } from './db/schema.js'

@@ -3,13 +3,21 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openEmbeddedDatabase } from '../embedded.js'
 import { TripSageError } from '../errors.js'
-import { bundledMigrations, migrate } from './migrate.js'
+import { bundledMigrations, migrate, migrationStatus } from './migrate.js'
 import { applyPlatform } from './platform.js'
 
 describe('migrate on a fresh embedded database', () => {
   it('applies the platform and every migration, records them like the Supabase CLI, and applies nothing twice', async () => {
     const fresh = await openEmbeddedDatabase({ migrate: false })
     try {
+      const names = bundledMigrations().map((m) => `${m.version}_${m.name}.sql`)
+      expect(await migrationStatus(fresh.db)).toEqual({
+        historyTable: false,
+        applied: [],
+        pending: names,
+        edited: [],
+        unknown: [],
+      })
       expect((await applyPlatform(fresh.db)).length).toBeGreaterThan(0)
       expect(await applyPlatform(fresh.db)).toEqual([])
       const first = await migrate(fresh.db)
@@ -23,10 +31,17 @@ describe('migrate on a fresh embedded database', () => {
 
       const second = await migrate(fresh.db)
       expect(second).toEqual({ applied: [], alreadyApplied: bundledMigrations().length })
+      expect(await migrationStatus(fresh.db)).toEqual({
+        historyTable: true,
+        applied: names,
+        pending: [],
+        edited: [],
+        unknown: [],
+      })
     } finally {
       await fresh.close()
     }
-  })
+  }, 180_000) // every migration on a fresh PGlite: slow on a loaded 2-core machine
 })
 
 describe('migrate against history', () => {
@@ -45,6 +60,27 @@ describe('migrate against history', () => {
     expect(TripSageError.isInstance(error)).toBe(true)
     expect((error as TripSageError).code).toBe('conflict')
     expect((error as TripSageError).message).toContain(`${migrations[1]?.version}_${migrations[1]?.name}.sql`)
+  })
+
+  it('migrationStatus names edited, pending and unknown files without changing anything', async () => {
+    const migrations = bundledMigrations()
+    const editedName = `${migrations[1]!.version}_${migrations[1]!.name}.sql`
+    const withoutLast = migrations.slice(0, -1)
+    const last = migrations.at(-1)!
+    const next = { version: '29990201000000', name: 'next', sql: 'select 1;' }
+    const compared = [
+      ...withoutLast.map((m, i) => (i === 1 ? { ...m, sql: `${m.sql}\ncomment on schema public is 'x';` } : m)),
+      next,
+    ]
+    const status = await migrationStatus(database.db, { migrations: compared })
+    expect(status.edited).toEqual([editedName])
+    expect(status.pending).toEqual(['29990201000000_next.sql'])
+    expect(status.unknown).toContain(last.version)
+    expect(status.applied).toHaveLength(migrations.length - 2)
+    const recorded = await sql<{ n: number }>`
+      select count(*)::int as n from supabase_migrations.schema_migrations where version = '29990201000000'
+    `.execute(database.db)
+    expect(recorded.rows[0]!.n).toBe(0)
   })
 
   it('stops at a failing file with an error naming it, leaving the database at the last good version', async () => {

@@ -98,6 +98,56 @@ export async function migrate(db: Kysely<any>, options: MigrateOptions = {}): Pr
   return result
 }
 
+/** Where a database stands against a set of migrations; see {@link migrationStatus}. */
+export interface MigrationStatus {
+  /** False when the database has no `supabase_migrations.schema_migrations` table at all. */
+  historyTable: boolean
+  /** File names recorded as applied, with the same statements as the file. */
+  applied: string[]
+  /** File names not applied yet. */
+  pending: string[]
+  /** File names recorded as applied whose statements differ from the file (edited after it was applied). */
+  edited: string[]
+  /** Versions recorded in the history that none of the given migrations has (the app's own, or a newer SDK's). */
+  unknown: string[]
+}
+
+/**
+ * Reports which migrations a database has applied, without changing anything: what
+ * `tripsage doctor` prints, and what a deploy check can assert on before calling {@link migrate}.
+ *
+ * @param db - any Kysely instance that may read `supabase_migrations.schema_migrations`
+ * @param options - the migrations to compare with (defaults to the bundled ones)
+ */
+export async function migrationStatus(db: Kysely<any>, options: MigrateOptions = {}): Promise<MigrationStatus> {
+  const migrations = [...(options.migrations ?? bundledMigrations())].sort((a, b) => a.version.localeCompare(b.version))
+  const status: MigrationStatus = { historyTable: false, applied: [], pending: [], edited: [], unknown: [] }
+  const table = await sql<{ exists: boolean }>`
+    select to_regclass('supabase_migrations.schema_migrations') is not null as exists
+  `.execute(db)
+  if (!table.rows[0]?.exists) {
+    status.pending = migrations.map(fileName)
+    return status
+  }
+  status.historyTable = true
+  const recorded = new Map(
+    (
+      await sql<{ version: string; statements: string[] | null }>`
+      select version, statements from supabase_migrations.schema_migrations order by version
+    `.execute(db)
+    ).rows.map((row) => [row.version, row.statements ?? []]),
+  )
+  for (const migration of migrations) {
+    const statements = recorded.get(migration.version)
+    if (!statements) status.pending.push(fileName(migration))
+    else if (sameStatements(migration, statements)) status.applied.push(fileName(migration))
+    else status.edited.push(fileName(migration))
+  }
+  const known = new Set(migrations.map((m) => m.version))
+  status.unknown = [...recorded.keys()].filter((version) => !known.has(version))
+  return status
+}
+
 async function ensureHistoryTable(db: Kysely<any>): Promise<void> {
   await sql`create schema if not exists supabase_migrations`.execute(db)
   await sql`
@@ -109,11 +159,14 @@ async function ensureHistoryTable(db: Kysely<any>): Promise<void> {
   `.execute(db)
 }
 
-function assertUnchanged(migration: Migration, recorded: string[]): void {
+function sameStatements(migration: Migration, recorded: string[]): boolean {
   const current = splitSqlStatements(migration.sql).map(normalizeStatement)
   const before = recorded.map(normalizeStatement)
-  const same = current.length === before.length && current.every((s, i) => s === before[i])
-  if (!same) {
+  return current.length === before.length && current.every((s, i) => s === before[i])
+}
+
+function assertUnchanged(migration: Migration, recorded: string[]): void {
+  if (!sameStatements(migration, recorded)) {
     throw new TripSageError(
       'conflict',
       `Migration ${fileName(migration)} was changed after it was applied; write a new migration instead of editing an applied one`,
