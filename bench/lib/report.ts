@@ -79,7 +79,7 @@ export function renderMarkdown(results: BenchResult[], chartPath = 'results/char
 }
 
 /** Report order: the issue's order, then anything else by name. */
-const order = ['overhead', 'vector', 'peers', 'jobs', 'kv']
+const order = ['overhead', 'vector', 'peers', 'jobs', 'memory-quality', 'kv']
 const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length)
 
 /**

@@ -3,12 +3,12 @@
 -- 0003/0006). The table list is pinned, so a new table fails here until it is added (and covered
 -- by a matrix file).
 begin;
-select plan(45);
+select plan(47);
 
 select tables_are('public', array[
   'trips', 'trip_collaborators', 'flights', 'accommodations',
   'transportation', 'itinerary_items', 'chat_sessions', 'chat_messages',
-  'chat_tool_calls', 'memories', 'session_memories', 'api_keys',
+  'chat_tool_calls', 'memories', 'session_memories', 'memory_events', 'api_keys',
   'file_attachments', 'search_destinations', 'search_flights', 'search_hotels',
   'search_activities'
 ],
@@ -25,6 +25,7 @@ select tests.rls_enabled('public', 'chat_messages');
 select tests.rls_enabled('public', 'chat_tool_calls');
 select tests.rls_enabled('public', 'memories');
 select tests.rls_enabled('public', 'session_memories');
+select tests.rls_enabled('public', 'memory_events');
 select tests.rls_enabled('public', 'api_keys');
 select tests.rls_enabled('public', 'file_attachments');
 select tests.rls_enabled('public', 'search_destinations');
@@ -44,6 +45,7 @@ select table_privs_are('public', 'chat_messages', 'anon', array[]::text[], 'anon
 select table_privs_are('public', 'chat_tool_calls', 'anon', array[]::text[], 'anon has no privilege on public.chat_tool_calls');
 select table_privs_are('public', 'memories', 'anon', array[]::text[], 'anon has no privilege on public.memories');
 select table_privs_are('public', 'session_memories', 'anon', array[]::text[], 'anon has no privilege on public.session_memories');
+select table_privs_are('public', 'memory_events', 'anon', array[]::text[], 'anon has no privilege on public.memory_events');
 select table_privs_are('public', 'api_keys', 'anon', array[]::text[], 'anon has no privilege on public.api_keys');
 select table_privs_are('public', 'file_attachments', 'anon', array[]::text[], 'anon has no privilege on public.file_attachments');
 select table_privs_are('public', 'search_destinations', 'anon', array[]::text[], 'anon has no privilege on public.search_destinations');

@@ -1,6 +1,7 @@
 -- Schema conventions from docs/data-model.md, checked across every public table: uuid ids,
 -- created_at/updated_at with the shared trigger, text+CHECK enumerations, owners that reference
 -- auth.users and go away with the user (deleting an account leaves none of its rows behind).
+-- The append-only memory_events has no updated_at: its rows never change (a trigger refuses it).
 begin;
 select plan(8);
 
@@ -26,6 +27,7 @@ select is_empty($$
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
    cross join (values ('created_at'), ('updated_at')) v(col)
    where n.nspname = 'public' and c.relkind = 'r'
+     and not (c.relname = 'memory_events' and v.col = 'updated_at')
      and not exists (
        select 1
          from pg_catalog.pg_attribute a
@@ -40,7 +42,7 @@ select is_empty($$
   select c.relname::text
     from pg_catalog.pg_class c
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-   where n.nspname = 'public' and c.relkind = 'r'
+   where n.nspname = 'public' and c.relkind = 'r' and c.relname <> 'memory_events'
      and not exists (
        select 1 from pg_catalog.pg_trigger t
         where t.tgrelid = c.oid and not t.tgisinternal
@@ -105,6 +107,7 @@ insert into public.chat_tool_calls (session_id, user_id, tool_name)
 values ('d1000000-0000-4000-8000-0000000000c1', tests.get_supabase_uid('leaving_user'), 'tool');
 insert into public.memories (user_id, content, content_hash, embedding, embedding_model)
 values (tests.get_supabase_uid('leaving_user'), 'm', encode(sha256('m'), 'hex'), array_fill(0.01::real, array[1536])::extensions.vector, 'local');
+update public.memories set content = 'm2' where user_id = tests.get_supabase_uid('leaving_user');
 insert into public.session_memories (session_id, user_id, content, content_hash, embedding, embedding_model)
 values ('d1000000-0000-4000-8000-0000000000c1', tests.get_supabase_uid('leaving_user'), 'm', encode(sha256('m'), 'hex'),
         array_fill(0.01::real, array[1536])::extensions.vector, 'local');
@@ -135,6 +138,7 @@ select is_empty($$
   union all select 'chat_tool_calls' from public.chat_tool_calls where user_id = (select id from leaving)
   union all select 'memories' from public.memories where user_id = (select id from leaving)
   union all select 'session_memories' from public.session_memories where user_id = (select id from leaving)
+  union all select 'memory_events' from public.memory_events where user_id = (select id from leaving)
   union all select 'api_keys' from public.api_keys where user_id = (select id from leaving)
   union all select 'file_attachments' from public.file_attachments where user_id = (select id from leaving)
   union all select 'search_destinations' from public.search_destinations where user_id = (select id from leaving)

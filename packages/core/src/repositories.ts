@@ -8,12 +8,8 @@ import type { TripSageOptions } from './client.js'
 import type { Scope } from './db/scope.js'
 import { createUserKeysRepository, type UserKeysRepository } from './keys/repository.js'
 import { createKeysServiceRepository, type KeysServiceRepository } from './keys/service-repository.js'
-import {
-  createMemoryRepository,
-  createMemoryServiceRepository,
-  type MemoryRepository,
-  type MemoryServiceRepository,
-} from './memory/repository.js'
+import { createMemoryRepository, type MemoryRepository } from './memory/repository.js'
+import { createMemoryServiceRepository, type MemoryServiceRepository } from './memory/service-repository.js'
 import { createSearchCacheMaintenance, type SearchCacheMaintenance } from './search-cache/purge.js'
 import { createSearchCacheRepository, type SearchCacheRepository } from './search-cache/repository.js'
 import {

@@ -35,7 +35,18 @@ export {
 export { memorySyncBusinessKey } from './memory-sync/business-key.js'
 export { EnqueueMemorySyncInput, enqueueMemorySync } from './memory-sync/enqueue.js'
 export { createMemorySyncHandler, MEMORY_SYNC_JOB, type MemorySyncHandlerOptions } from './memory-sync/handler.js'
-export { type LongTermClassifier, type LongTermMemoryDecision, preferenceStatements } from './memory-sync/long-term.js'
+export {
+  classifierExtractor,
+  type LongTermClassifier,
+  type LongTermMemoryDecision,
+} from './memory-sync/long-term.js'
+export {
+  type MemoryLearningSummary,
+  type MemorySyncProcessPorts,
+  type MessageToProcess,
+  type ProcessedMessages,
+  processNewMessages,
+} from './memory-sync/process.js'
 export { MAX_MEMORY_SYNC_MESSAGES, MemorySyncMessage, MemorySyncPayload } from './memory-sync/schema.js'
 export { DEFAULT_MEMORY_SYNC_MAX_BYTES, splitMemorySyncMessages, truncateContent } from './memory-sync/split.js'
 export { type MemorySyncPorts, type MemorySyncResult, syncMemories } from './memory-sync/sync.js'

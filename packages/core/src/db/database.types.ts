@@ -534,6 +534,60 @@ export type Database = {
         }
         Relationships: []
       }
+      memory_events: {
+        Row: {
+          created_at: string
+          decider: string
+          expires_at: string | null
+          id: string
+          importance: number
+          memory_id: string
+          memory_type: string
+          metadata: NonNullable<Json>
+          new_content: string | null
+          old_content: string | null
+          operation: string
+          reason: string | null
+          seq: number
+          source_message_ids: string[]
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          decider: string
+          expires_at?: string | null
+          id?: string
+          importance: number
+          memory_id: string
+          memory_type: string
+          metadata?: NonNullable<Json>
+          new_content?: string | null
+          old_content?: string | null
+          operation: string
+          reason?: string | null
+          seq?: never
+          source_message_ids?: string[]
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          decider?: string
+          expires_at?: string | null
+          id?: string
+          importance?: number
+          memory_id?: string
+          memory_type?: string
+          metadata?: NonNullable<Json>
+          new_content?: string | null
+          old_content?: string | null
+          operation?: string
+          reason?: string | null
+          seq?: never
+          source_message_ids?: string[]
+          user_id?: string
+        }
+        Relationships: []
+      }
       search_activities: {
         Row: {
           created_at: string

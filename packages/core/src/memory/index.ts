@@ -1,12 +1,12 @@
 export { contentHash } from './content-hash.js'
+export type { MemoryEvent, MemoryEventOperation } from './history.js'
+export * from './learning/index.js'
 export { type MmrCandidate, maximalMarginalRelevance } from './mmr.js'
 export {
   createMemoryRepository,
-  createMemoryServiceRepository,
   type MemoryCallOptions,
   type MemoryPorts,
   type MemoryRepository,
-  type MemoryServiceRepository,
 } from './repository.js'
 export {
   AddManyMemoriesInput,
@@ -22,6 +22,7 @@ export {
   MEMORY_TYPES,
   type Memory,
   MemoryContent,
+  MemoryHistoryOptions,
   type MemoryHybridHit,
   MemoryId,
   MemoryMetadata,
@@ -34,3 +35,4 @@ export {
   SearchMemoriesInput,
   UpdateMemoryInput,
 } from './schema.js'
+export { createMemoryServiceRepository, type MemoryServiceRepository } from './service-repository.js'

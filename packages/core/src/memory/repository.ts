@@ -1,30 +1,31 @@
 import { type RawBuilder, sql } from 'kysely'
 import { toTripSageError } from '../db/database-error.js'
-import { jsonbValue, jsonFromText } from '../db/json-param.js'
+import { jsonbValue } from '../db/json-param.js'
 import type { Scope, ScopedTransaction, ScopeRunOptions } from '../db/scope.js'
-import { assertEmbedderFitsColumn, assertEmbeddings, type Embedder } from '../embeddings/embedder.js'
+import { assertEmbedderFitsColumn, type Embedder } from '../embeddings/embedder.js'
 import { parseVectorText, toVectorText } from '../embeddings/vector-text.js'
 import { NotFoundError, TripSageError, ValidationError } from '../errors.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
 import { parseInput } from '../validation.js'
+import { addMemories } from './add-many.js'
 import { contentHash } from './content-hash.js'
+import { embedTexts, requireEmbedder } from './embedding.js'
+import { type MemoryEvent, readHistory, restoreFromHistory } from './history.js'
 import { maximalMarginalRelevance } from './mmr.js'
+import { createdKey, tableOf, toMemory } from './rows.js'
 import {
-  AddManyMemoriesInput,
+  type AddManyMemoriesInput,
   type AddMemoryInput,
   ForgetAllMemoriesInput,
   HybridSearchMemoriesInput,
   ListMemoriesInput,
   type Memory,
+  MemoryHistoryOptions,
   type MemoryHybridHit,
   MemoryId,
-  type MemoryMetadata,
   type MemorySearchHit,
   MemorySelector,
-  type MemoryType,
   MmrOptions,
-  PurgeExpiredMemoriesInput,
-  type PurgeExpiredMemoriesResult,
   SearchMemoriesInput,
   UpdateMemoryInput,
 } from './schema.js'
@@ -33,7 +34,6 @@ import {
   hnswSettings,
   hybridSearchStatement,
   type MemoryRow,
-  type MemoryTable,
   memoryColumns,
   searchStatement,
   tableRef,
@@ -85,12 +85,20 @@ export interface MemoryRepository {
   search(input: SearchMemoriesInput, options?: MemoryCallOptions): Promise<MemorySearchHit[]>
   /** Vector + full-text recall fused by Reciprocal Rank Fusion in one SQL statement. */
   hybridSearch(input: HybridSearchMemoriesInput, options?: MemoryCallOptions): Promise<MemoryHybridHit[]>
-}
-
-/** Memory maintenance for jobs (`tripsage.service.memory`). */
-export interface MemoryServiceRepository {
-  /** Deletes memories and session memories past `expiresAt`, at most `limit` per table per call. */
-  purgeExpired(input?: PurgeExpiredMemoriesInput): Promise<PurgeExpiredMemoriesResult>
+  /**
+   * A long-term memory's history, oldest first: every add, update, delete (by memory learning),
+   * forget and restore, with old and new content, the source messages and the decider. Kept after
+   * the memory is forgotten; the user's own memories only (RLS); an unknown id has an empty history.
+   */
+  history(id: string, options?: MemoryHistoryOptions): Promise<MemoryEvent[]>
+  /**
+   * Brings a long-term memory back from its history: pass a **memory id** to restore a deleted or
+   * forgotten memory as it was (same id), or an **event id** to go back to the version that event
+   * recorded. The content is embedded again; the change is recorded as a `restore`. `not_found`
+   * for an unknown ref, `conflict` for a memory id of a memory that exists or content another
+   * memory holds.
+   */
+  restore(ref: string, options?: MemoryCallOptions): Promise<Memory>
 }
 
 /** The ports the memory repositories use. */
@@ -120,126 +128,11 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
     }
   }
 
-  const embed = async (texts: string[], options: MemoryCallOptions | undefined): Promise<number[][]> => {
-    if (texts.length === 0) return []
-    const active = requireEmbedder(embedder)
-    let vectors: number[][]
-    try {
-      vectors = await active.embed(texts, options?.signal ? { signal: options.signal } : undefined)
-    } catch (error) {
-      if (TripSageError.isInstance(error)) throw error
-      throw new TripSageError('unavailable', `The embedder "${active.model}" failed`, {
-        cause: error instanceof Error ? { name: error.name } : undefined,
-        details: { model: active.model },
-      })
-    }
-    assertEmbeddings(vectors, texts.length, active.model)
-    return vectors
-  }
+  const embed = (texts: string[], options: MemoryCallOptions | undefined): Promise<number[][]> =>
+    embedTexts(embedder, texts, options?.signal)
 
-  const addMany = async (inputs: unknown, options?: MemoryCallOptions): Promise<Memory[]> => {
-    const items = parseInput(AddManyMemoriesInput, inputs, what)
-    const userId = scope.userId as string
-    // Resolve each input to its dedup key and model before touching the database, so a missing
-    // embedder is a validation error with nothing written.
-    const pending = await Promise.all(
-      items.map(async (item) => {
-        const table: MemoryTable = item.sessionId === undefined ? 'memories' : 'session_memories'
-        const hash = await contentHash(item.content)
-        const model = item.embeddingModel ?? (item.embedding ? embedder?.model : requireEmbedder(embedder).model)
-        if (model === undefined) throw missingModel()
-        return { item, table, hash, model, key: dedupKey(table, item.sessionId, hash) }
-      }),
-    )
-    const unique = new Map<string, (typeof pending)[number]>()
-    for (const p of pending) if (!unique.has(p.key)) unique.set(p.key, p)
-    const distinct = [...unique.values()]
-
-    const existing = await run((trx) => findExisting(trx, distinct))
-    const resolve = (p: (typeof pending)[number], rows: MemoryRow[]): MemoryRow | undefined =>
-      rows.find(
-        (r) => sameTable(r, p.table) && dedupKey(p.table, r.session_id ?? undefined, r.content_hash) === p.key,
-      ) ??
-      (p.table === 'session_memories' && p.item.sourceMessageId !== undefined
-        ? rows.find((r) => r.session_id !== null && r.source_message_id === p.item.sourceMessageId)
-        : undefined)
-
-    const toInsert = distinct.filter((p) => resolve(p, existing) === undefined)
-    // An existing match is refreshed when it expired (revived with the new expiry) or was embedded
-    // by another model (re-embedded), so a re-add never returns a memory recall cannot see.
-    const toRefresh = distinct.flatMap((p) => {
-      const row = resolve(p, existing)
-      if (!row) return []
-      const expired = row.expires_at !== null && new Date(row.expires_at).getTime() <= Date.now()
-      const staleModel = row.embedding_model !== p.model
-      return expired || staleModel ? [{ p, row, expired, staleModel }] : []
-    })
-
-    const needsVector = [
-      ...toInsert.filter((p) => p.item.embedding === undefined).map((p) => ({ p, content: p.item.content })),
-      ...toRefresh
-        .filter((r) => r.staleModel && r.p.item.embedding === undefined)
-        .map((r) => ({ p: r.p, content: r.row.content })),
-    ]
-    const vectors = await embed(
-      needsVector.map((n) => n.content),
-      options,
-    )
-    const vectorOf = new Map<string, number[]>()
-    needsVector.forEach((n, i) => {
-      vectorOf.set(n.p.key, vectors[i] as number[])
-    })
-    for (const p of distinct) if (p.item.embedding) vectorOf.set(p.key, p.item.embedding)
-
-    if (toInsert.length === 0 && toRefresh.length === 0) {
-      return pending.map((p) => resolve(p, existing) as MemoryRow).map(toMemory)
-    }
-    const rows = await run(async (trx) => {
-      const written: MemoryRow[] = []
-      for (const table of ['memories', 'session_memories'] as const) {
-        const batch = toInsert.filter((p) => p.table === table)
-        if (batch.length === 0) continue
-        const result = await insertStatement(
-          table,
-          userId,
-          batch.map((p) => ({
-            memory_type: table === 'memories' ? (p.item.type ?? 'user_preference') : null,
-            session_id: p.item.sessionId ?? null,
-            content: p.item.content,
-            content_hash: p.hash,
-            embedding: toVectorText(vectorOf.get(p.key) as number[]),
-            embedding_model: p.model,
-            metadata: p.item.metadata ?? {},
-            importance: p.item.importance ?? 0.5,
-            source_message_id: p.item.sourceMessageId ?? null,
-            expires_at: p.item.expiresAt ?? null,
-          })),
-        ).execute(trx)
-        written.push(...result.rows)
-      }
-      for (const { p, row, expired, staleModel } of toRefresh) {
-        const set: RawBuilder<unknown>[] = []
-        if (expired) set.push(sql`expires_at = ${p.item.expiresAt ?? null}::timestamptz`)
-        if (staleModel) {
-          set.push(sql`embedding = ${toVectorText(vectorOf.get(p.key) as number[])}::extensions.vector`)
-          set.push(sql`embedding_model = ${p.model}`)
-        }
-        const result = await sql<MemoryRow>`
-          update ${tableRef(p.table)} set ${sql.join(set)} where id = ${row.id}::uuid
-          returning ${memoryColumns(p.table)}`.execute(trx)
-        written.push(...result.rows)
-      }
-      const missing = distinct.filter((p) => resolve(p, written) === undefined && resolve(p, existing) === undefined)
-      // A concurrent add of the same content committed after this statement's snapshot: read it now.
-      if (missing.length > 0) written.push(...(await findExisting(trx, missing)))
-      return written
-    })
-    return pending.map((p) => {
-      const row = resolve(p, rows) ?? resolve(p, existing)
-      if (!row) throw new TripSageError('internal', 'A memory was neither inserted nor found')
-      return toMemory(row)
-    })
-  }
+  const addMany = (inputs: unknown, options?: MemoryCallOptions): Promise<Memory[]> =>
+    addMemories({ userId: scope.userId as string, embedder, run, embed }, inputs, options)
 
   const find = async (id: unknown, selector?: unknown): Promise<Memory | null> => {
     const memoryId = parseInput(MemoryId, id, what)
@@ -425,182 +318,22 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
 
     search,
     hybridSearch,
-  }
-}
 
-/**
- * Builds `tripsage.service.memory`.
- *
- * @param scope - the service scope (or one bound to an open transaction)
- * @param ports - the embedder (checked like the user repository's)
- */
-export function createMemoryServiceRepository(scope: Scope, ports: MemoryPorts): MemoryServiceRepository {
-  assertEmbedderFitsColumn(ports.embedder)
-  return {
-    purgeExpired: async (input) => {
-      const { limit } = parseInput(PurgeExpiredMemoriesInput, input ?? {}, what)
-      try {
-        return await scope.run(async (trx) => {
-          // One statement; the partial `expires_at` indexes find the rows, oldest expiry first.
-          const result = await sql<{ memories: number; session_memories: number }>`
-            with purged_memories as (
-              delete from public.memories where id in (
-                select id from public.memories where expires_at <= now() order by expires_at limit ${limit})
-              returning 1
-            ),
-            purged_session_memories as (
-              delete from public.session_memories where id in (
-                select id from public.session_memories where expires_at <= now() order by expires_at limit ${limit})
-              returning 1
-            )
-            select (select count(*)::int from purged_memories) as memories,
-              (select count(*)::int from purged_session_memories) as session_memories`.execute(trx)
-          const row = result.rows[0]
-          return { memories: Number(row?.memories ?? 0), sessionMemories: Number(row?.session_memories ?? 0) }
-        })
-      } catch (error) {
-        throw toTripSageError(error, what)
-      }
+    history: async (id, options) => {
+      const memoryId = parseInput(MemoryId, id, what)
+      const { limit } = parseInput(MemoryHistoryOptions, options ?? {}, what)
+      return run((trx) => readHistory(trx, memoryId, limit))
     },
-  }
-}
 
-/** The created_at of a row as a lossless (microsecond) UTC string, for keyset cursors. */
-const createdKey = sql.raw(`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`)
-
-function tableOf(sessionId: string | undefined): MemoryTable {
-  return sessionId === undefined ? 'memories' : 'session_memories'
-}
-
-function dedupKey(table: MemoryTable, sessionId: string | undefined, hash: string): string {
-  return table === 'memories' ? `m:${hash}` : `s:${sessionId}:${hash}`
-}
-
-function sameTable(row: MemoryRow, table: MemoryTable): boolean {
-  return (row.session_id === null) === (table === 'memories')
-}
-
-function requireEmbedder(embedder: Embedder | undefined): Embedder {
-  if (embedder) return embedder
-  throw new ValidationError(
-    'No embedder is configured: pass createTripSage({ db, embedder }) (e.g. localEmbedder() or aiSdkEmbedder(model)), or pass `embedding` with `embeddingModel`',
-    { details: { option: 'embedder' } },
-  )
-}
-
-function missingModel(): ValidationError {
-  return new ValidationError('Invalid memory', {
-    details: {
-      issues: [
-        { path: 'embeddingModel', message: 'embeddingModel is required with embedding when no embedder is configured' },
-      ],
+    restore: async (ref, options) => {
+      const id = parseInput(MemoryId, ref, what)
+      const active = requireEmbedder(embedder)
+      return run((trx) =>
+        restoreFromHistory(trx, scope.userId as string, id, async (content) => {
+          const [vector] = await embed([content], options)
+          return { vector: vector as number[], model: active.model }
+        }),
+      )
     },
-  })
-}
-
-/** Existing rows matching the dedup keys (or, for session memories, the source message ids). */
-async function findExisting(
-  trx: ScopedTransaction,
-  items: readonly {
-    table: MemoryTable
-    hash: string
-    item: { sessionId?: string | undefined; sourceMessageId?: string | undefined }
-  }[],
-): Promise<MemoryRow[]> {
-  const rows: MemoryRow[] = []
-  const longTerm = items.filter((p) => p.table === 'memories')
-  if (longTerm.length > 0) {
-    const result = await sql<MemoryRow>`
-      select ${memoryColumns('memories')} from public.memories
-      where content_hash in (${sql.join(longTerm.map((p) => p.hash))})`.execute(trx)
-    rows.push(...result.rows)
-  }
-  const session = items.filter((p) => p.table === 'session_memories')
-  if (session.length > 0) {
-    const keys = session.map((p) => sql`(${p.item.sessionId}::uuid, ${p.hash})`)
-    const sources = session.flatMap((p) => (p.item.sourceMessageId === undefined ? [] : [p.item.sourceMessageId]))
-    const result = await sql<MemoryRow>`
-      select ${memoryColumns('session_memories')} from public.session_memories
-      where (session_id, content_hash) in (${sql.join(keys)})
-        ${sources.length > 0 ? sql`or source_message_id in (${sql.join(sources.map((s) => sql`${s}::uuid`))})` : sql``}`.execute(
-      trx,
-    )
-    rows.push(...result.rows)
-  }
-  return rows
-}
-
-/** One row to insert, in column names. */
-interface InsertRow {
-  memory_type: MemoryType | null
-  session_id: string | null
-  content: string
-  content_hash: string
-  embedding: string
-  embedding_model: string
-  metadata: MemoryMetadata
-  importance: number
-  source_message_id: string | null
-  expires_at: string | null
-}
-
-/**
- * ONE multi-row INSERT from a single JSON parameter (constant parameter count at any batch size).
- * `on conflict do nothing` skips rows whose dedup key is already taken; the union adds the rows
- * that hold those keys. The statement's snapshot predates its own inserts, so the union only sees
- * rows that existed before and nothing is returned twice. (A row committed by a concurrent
- * transaction after the snapshot is skipped but not returned: the caller reads it afterwards.)
- */
-function insertStatement(table: MemoryTable, userId: string, rows: InsertRow[]): RawBuilder<MemoryRow> {
-  const json = JSON.stringify(rows)
-  const recordType = sql.raw(
-    'memory_type text, session_id uuid, content text, content_hash text, embedding text, embedding_model text, ' +
-      'metadata jsonb, importance real, source_message_id uuid, expires_at timestamptz',
-  )
-  const insert =
-    table === 'memories'
-      ? sql`insert into public.memories (user_id, memory_type, content, content_hash, embedding, embedding_model,
-            metadata, importance, source_message_id, expires_at)
-          select ${userId}::uuid, memory_type, content, content_hash, embedding::extensions.vector, embedding_model,
-            metadata, importance, source_message_id, expires_at
-          from input`
-      : sql`insert into public.session_memories (user_id, session_id, content, content_hash, embedding, embedding_model,
-            metadata, importance, source_message_id, expires_at)
-          select ${userId}::uuid, session_id, content, content_hash, embedding::extensions.vector, embedding_model,
-            metadata, importance, source_message_id, expires_at
-          from input`
-  const holders =
-    table === 'memories'
-      ? sql`content_hash in (select content_hash from input)`
-      : sql`(session_id, content_hash) in (select session_id, content_hash from input)
-          or source_message_id in (select source_message_id from input where source_message_id is not null)`
-  return sql<MemoryRow>`
-    with input as (select * from json_to_recordset(${jsonFromText(json)}) as r(${recordType})),
-    inserted as (${insert} on conflict do nothing returning ${memoryColumns(table)})
-    select * from inserted
-    union all
-    select ${memoryColumns(table)} from ${tableRef(table)} where ${holders}`
-}
-
-function toIso(value: Date | string): string {
-  return (value instanceof Date ? value : new Date(value)).toISOString()
-}
-
-/** Maps a row of either table to the public {@link Memory}. */
-function toMemory(row: MemoryRow): Memory {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    sessionId: row.session_id,
-    type: row.memory_type as MemoryType | null,
-    content: row.content,
-    contentHash: row.content_hash,
-    embeddingModel: row.embedding_model,
-    metadata: (typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata) as MemoryMetadata,
-    importance: Number(row.importance),
-    sourceMessageId: row.source_message_id,
-    expiresAt: row.expires_at === null ? null : toIso(row.expires_at),
-    createdAt: toIso(row.created_at),
-    updatedAt: toIso(row.updated_at),
   }
 }

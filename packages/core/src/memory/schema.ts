@@ -328,3 +328,11 @@ export interface PurgeExpiredMemoriesResult {
   /** Session memories deleted. */
   readonly sessionMemories: number
 }
+
+/** Options of `me.memory.history(id, options)`. */
+export const MemoryHistoryOptions = z.strictObject({
+  /** Most events returned, the newest ones, oldest first (1–1000, default 100). */
+  limit: z.int().min(1).max(1000).default(100),
+})
+/** Options of `me.memory.history`. */
+export type MemoryHistoryOptions = z.input<typeof MemoryHistoryOptions>

@@ -1,8 +1,7 @@
-import { assertEmbedderFitsColumn, type Embedder, type TripSage } from '@tripsage/core'
+import { assertEmbedderFitsColumn, type Embedder, type MemoryLearningOptions, type TripSage } from '@tripsage/core'
 import { recordJobFailure } from '../failures.js'
 import { createJobHandler, type JobFailure, type JobHandler, type JobHandlerOptions } from '../handler.js'
 import { memorySyncBusinessKey } from './business-key.js'
-import { type LongTermClassifier, preferenceStatements } from './long-term.js'
 import { MAX_MEMORY_SYNC_MESSAGES, MemorySyncPayload } from './schema.js'
 import { type MemorySyncResult, syncMemories } from './sync.js'
 
@@ -20,10 +19,12 @@ export interface MemorySyncHandlerOptions
   /** Embeds the messages; its `dimensions` must be 1536 (checked here, at construction). */
   embedder: Embedder
   /**
-   * Which messages also become long-term memories. Default {@link preferenceStatements} (user
-   * messages stating a first-person preference → `user_preference`); `false` for none.
+   * How long-term memories are learned from the messages: `extractor` (default
+   * `lexicalExtractor()`, offline; `aiSdkExtractor({ model })` from `@tripsage/core/ai-sdk`),
+   * `decider` (default `ruleDecider()`; `aiSdkDecider({ model })`), `maxFacts` per job (default
+   * 10), `candidates` per fact (5) and `timeBudgetMs` (30 000). `false`: session memories only.
    */
-  longTerm?: LongTermClassifier | false
+  learning?: MemoryLearningOptions | false
   /**
    * Record deliveries that failed for good in `private.job_failures` (default true). Your own
    * `onFailure` is called as well.
@@ -36,9 +37,10 @@ export interface MemorySyncHandlerOptions
  * `{ userId, sessionId, messages: [{ id, role, content, createdAt }] }` (≤ 50 messages, else 489
  * and nothing written), dedupes on the message id and on the business key
  * (`memory-sync:{session}:{hash of the message ids}`), checks that the user owns the session,
- * embeds the new messages in one call and writes them as session memories — plus long-term
- * memories for the messages `longTerm` picks — in one transaction, deduplicated by message id so a
- * replay changes nothing.
+ * embeds the new messages in one call, learns from them (facts extracted, reconciled with the
+ * user's similar long-term memories: ADD / UPDATE / DELETE / NONE, each recorded in
+ * `memory_events`) and writes the session memories and the long-term changes in one transaction,
+ * deduplicated by message id so a replay decides nothing again.
  *
  * @example
  * // app/api/jobs/memory-sync/route.ts (Next.js)
@@ -49,9 +51,9 @@ export interface MemorySyncHandlerOptions
  * })
  */
 export function createMemorySyncHandler(options: MemorySyncHandlerOptions): JobHandler {
-  const { tripsage, embedder, longTerm = preferenceStatements, recordFailures = true, onFailure, ...rest } = options
+  const { tripsage, embedder, learning = {}, recordFailures = true, onFailure, ...rest } = options
   assertEmbedderFitsColumn(embedder)
-  const ports = { tripsage, embedder, longTerm }
+  const ports = { tripsage, embedder, learning }
   return createJobHandler({
     ...rest,
     name: MEMORY_SYNC_JOB,

@@ -1,4 +1,4 @@
-import type { MemoryType } from '@tripsage/core'
+import type { ExtractedFact, MemoryExtractor, MemoryType } from '@tripsage/core'
 import type { MemorySyncMessage } from './schema.js'
 
 /** What a {@link LongTermClassifier} decides for a message that should also be a long-term memory. */
@@ -9,22 +9,38 @@ export interface LongTermMemoryDecision {
   importance: number
 }
 
-/** Decides which synced messages also become long-term memories (null: session memory only). */
+/**
+ * The synchronous per-message classifier of earlier versions (`longTerm` option).
+ *
+ * @deprecated Memory sync now takes an asynchronous `MemoryExtractor` (`learning.extractor`).
+ * Wrap an existing classifier with {@link classifierExtractor} to keep its behaviour.
+ */
 export type LongTermClassifier = (message: MemorySyncMessage) => LongTermMemoryDecision | null
 
-// First-person statements of a lasting preference or constraint: "I prefer aisle seats", "we
-// love boutique hotels", "I'm vegetarian", "my favourite airline is…", "I can't stand layovers".
-const preference =
-  /\b(?:i|we)(?:'m| am| are)? ?(?:really |usually |always |never |don't |do not |generally |mostly )?(?:prefer|like|love|enjoy|hate|dislike|avoid|need|want|can't stand|cannot stand|am allergic|'m allergic|are allergic|vegetarian|vegan|gluten[- ]free|kosher|halal)\b|\bmy (?:favou?rite|preferred)\b|\b(?:i|we) (?:always|never) (?:fly|book|stay|travel|eat|sit)\b/i
-
 /**
- * The default rule: a **user** message stating a first-person preference or constraint ("I prefer
- * aisle seats", "we never fly overnight", "I'm vegetarian", "my favourite hotel chain is…") becomes
- * a `user_preference` long-term memory with importance 0.7. Assistant, system and tool messages
- * never do: the assistant's words are not the user's preferences. Lexical and deliberately
- * conservative — pass your own `longTerm` classifier (e.g. an LLM call) for more.
+ * Adapts a {@link LongTermClassifier} to the `MemoryExtractor` port: each message it picks becomes
+ * one fact holding the whole message. The migration path from `longTerm: classifier` to
+ * `learning: { extractor: classifierExtractor(classifier) }`.
  *
- * @param message - one synced message
+ * @param classifier - the old classifier
+ * @param id - the extractor's id (default `rule:classifier`)
  */
-export const preferenceStatements: LongTermClassifier = (message) =>
-  message.role === 'user' && preference.test(message.content) ? { type: 'user_preference', importance: 0.7 } : null
+export function classifierExtractor(classifier: LongTermClassifier, id = 'rule:classifier'): MemoryExtractor {
+  return {
+    id,
+    extract: async (messages) =>
+      messages.flatMap((message): ExtractedFact[] => {
+        const decision = classifier(message)
+        return decision
+          ? [
+              {
+                content: message.content,
+                type: decision.type,
+                importance: decision.importance,
+                sourceMessageIds: [message.id],
+              },
+            ]
+          : []
+      }),
+  }
+}

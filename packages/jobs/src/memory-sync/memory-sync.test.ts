@@ -16,7 +16,6 @@ import { delivery, keys, mortalKv, url } from '../test-utils.js'
 import { memorySyncBusinessKey } from './business-key.js'
 import { enqueueMemorySync } from './enqueue.js'
 import { createMemorySyncHandler } from './handler.js'
-import { preferenceStatements } from './long-term.js'
 import type { MemorySyncPayload } from './schema.js'
 
 let database: TestDatabase
@@ -100,7 +99,7 @@ function handlerFor(kv: KvStore | RedisLike, embedder: Embedder, extra: { claimT
 }
 
 describe('memory sync end to end (embedded queue → signed request → handler → PGlite)', () => {
-  it('embeds each job in one call and writes session memories plus preference memories in one go', async () => {
+  it('embeds the messages in one call and the learned facts in one more, and writes both in one go', async () => {
     const sessionId = await newSession(alice)
     const messages = await addMessages(alice, sessionId, [
       { role: 'user', content: 'Planning Lisbon in May. I prefer aisle seats and boutique hotels.' },
@@ -115,16 +114,16 @@ describe('memory sync end to end (embedded queue → signed request → handler 
     await queue.drain()
     expect(jobs).toHaveLength(1)
     expect(queue.deliveries.map((d) => d.status)).toEqual([200])
-    expect(embedder.calls).toBe(1)
-    expect(embedder.texts).toBe(3) // the tool message is not enqueued
+    expect(embedder.calls).toBe(2) // the messages, then the facts
+    expect(embedder.texts).toBe(3 + 2) // the tool message is not enqueued
     expect(await counts(sessionId, alice.id)).toEqual({ session: 3, longTerm: 2 })
     const me = createTripSage({ db: database.db, embedder: localEmbedder() }).forUser(alice.claims)
     const hits = await me.memory.search({ query: 'aisle seat', sessionId, limit: 1 })
     expect(hits[0]?.sourceMessageId).toBe(messages[0]?.id)
     const prefs = await me.memory.list({ types: ['user_preference'] })
     expect(prefs.items.map((m) => m.content).sort()).toEqual([
-      'Planning Lisbon in May. I prefer aisle seats and boutique hotels.',
-      'Yes please, and we never fly overnight.',
+      'I prefer aisle seats and boutique hotels',
+      'We never fly overnight',
     ])
     queue.close()
   })
@@ -181,7 +180,7 @@ describe('memory sync: exactly one effect', () => {
     expect(await res.json()).toMatchObject({ result: { synced: 0, alreadySynced: 10 } })
     expect(await counts(sessionId, alice.id)).toEqual(before)
     expect(before).toEqual({ session: 10, longTerm: 10 })
-    expect(embedder.calls).toBe(1)
+    expect(embedder.calls).toBe(2) // the first delivery's messages and facts; the replay embeds nothing
   })
 
   for (const backend of ['memoryKv', 'real Redis (Upstash bridge)'] as const) {
@@ -192,10 +191,14 @@ describe('memory sync: exactly one effect', () => {
       const requests = await Promise.all(
         Array.from({ length: 8 }, (_, i) => delivery(payload, { messageId: `dup-${sessionId}-${i % 3}` })),
       )
-      const statuses = (await Promise.all(requests.map(handler))).map((r) => r.status)
+      const responses = await Promise.all(requests.map(handler))
+      const statuses = responses.map((r) => r.status)
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1)
-      expect(statuses.every((s) => s === 200 || s === 409)).toBe(true)
-      expect(embedder.calls).toBe(1)
+      // 409: another delivery holds the claim. 503: a claim outran its 1 s Redis deadline while the
+      // winner's PGlite work held this process's event loop (a shared 2-core machine) — both are
+      // "retry later" answers, and neither may add an effect.
+      expect(statuses.every((s) => s === 200 || s === 409 || s === 503)).toBe(true)
+      expect(embedder.calls).toBe(2)
       expect(await counts(sessionId, alice.id)).toEqual({ session: 10, longTerm: 10 })
     })
   }
@@ -326,6 +329,81 @@ describe('memory sync: faults (table-driven)', () => {
   })
 })
 
+describe('memory sync: learning (extraction → reconciliation → history), exactly once', () => {
+  async function events(userId: string): Promise<{ operation: string; decider: string }[]> {
+    const r = await sql<{ operation: string; decider: string }>`
+      select operation, decider from public.memory_events where user_id = ${userId} order by seq`.execute(database.db)
+    return r.rows
+  }
+
+  it('the offline default updates, deletes, skips and adds; concurrent and later redeliveries replay no decision', async () => {
+    const carol = await createTestUser(database.db)
+    const me = createTripSage({ db: database.db, embedder: localEmbedder() }).forUser(carol.claims)
+    const [aisle, vegetarian] = await me.memory.addMany([
+      { content: 'I prefer aisle seats' },
+      { content: "I'm vegetarian" },
+      { content: 'I live in Berlin', type: 'other' },
+    ])
+    const sessionId = await newSession(carol)
+    const messages = await addMessages(carol, sessionId, [
+      { role: 'user', content: 'I prefer window seats now.' },
+      { role: 'assistant', content: 'Noted, window seats it is.' },
+      { role: 'user', content: "I'm no longer vegetarian." },
+      { role: 'user', content: 'As you know, I live in Berlin.' },
+      { role: 'user', content: 'I love boutique hotels. What is the weather in Lisbon?' },
+    ])
+    const before = await events(carol.id)
+    const payload = { userId: carol.id, sessionId, messages }
+    // Four deliveries at once, each with its own idempotency store: only the database dedupes.
+    const responses = await Promise.all(
+      [0, 1, 2, 3].map(async (i) =>
+        handlerFor(memoryKv(), countingEmbedder())(await delivery(payload, { messageId: `learn-${sessionId}-${i}` })),
+      ),
+    )
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200])
+    const results = await Promise.all(
+      responses.map(
+        async (r) => ((await r.json()) as { result: { synced: number; memories: Record<string, unknown> } }).result,
+      ),
+    )
+    const winners = results.filter((r) => r.synced > 0)
+    expect(winners).toHaveLength(1)
+    expect(winners[0]?.memories).toEqual({
+      decider: 'rule:reconcile-v1',
+      extracted: 4,
+      dropped: 0,
+      added: 1,
+      updated: 1,
+      deleted: 1,
+      unchanged: 1,
+    })
+    for (const r of results.filter((x) => x.synced === 0)) {
+      expect(r.memories).toMatchObject({ added: 0, updated: 0, deleted: 0 })
+    }
+
+    const after = await events(carol.id)
+    expect(after.slice(before.length)).toEqual([
+      { operation: 'update', decider: 'rule:reconcile-v1' },
+      { operation: 'delete', decider: 'rule:reconcile-v1' },
+      { operation: 'add', decider: 'rule:reconcile-v1' },
+    ])
+    const contents = (await me.memory.list()).items.map((m) => m.content).sort()
+    expect(contents).toEqual(['I live in Berlin', 'I love boutique hotels', 'I prefer window seats now'])
+    expect((await me.memory.get(aisle?.id as string)).content).toBe('I prefer window seats now')
+    expect((await me.memory.history(vegetarian?.id as string)).at(-1)).toMatchObject({
+      operation: 'delete',
+      sourceMessageIds: [messages[2]?.id],
+    })
+
+    // Past the idempotency window: a fresh store, a new message id. Nothing is decided again.
+    const late = await handlerFor(memoryKv(), countingEmbedder())(await delivery(payload, { messageId: 'learn-late' }))
+    expect(((await late.json()) as { result: { synced: number } }).result.synced).toBe(0)
+    expect(await events(carol.id)).toEqual(after)
+    // The deleted memory can be restored from its history.
+    expect((await me.memory.restore(vegetarian?.id as string)).content).toBe("I'm vegetarian")
+  })
+})
+
 describe('memory sync: refusals', () => {
   it("another user's session is non-retryable, writes nothing and records the failure", async () => {
     const sessionId = await newSession(bob)
@@ -407,20 +485,22 @@ describe('memory sync: refusals', () => {
     expect(key).toBe(row?.key)
   })
 
-  it('the default classifier keeps only first-person user preferences', () => {
-    const m = (role: 'user' | 'assistant', content: string) => ({
-      id: '00000000-0000-4000-8000-000000000001',
-      role,
-      content,
-      createdAt: '2026-11-24T00:00:00Z',
+  it('session memories only with learning: false (no fact extracted, no long-term memory)', async () => {
+    const sessionId = await newSession(alice)
+    const messages = await addMessages(alice, sessionId, [{ role: 'user', content: 'I prefer aisle seats.' }])
+    const embedder = countingEmbedder()
+    const tripsage = createTripSage({ db: database.db })
+    const handler = createMemorySyncHandler({
+      tripsage,
+      embedder,
+      kv: memoryKv(),
+      receiver: keys,
+      url,
+      learning: false,
     })
-    expect(preferenceStatements(m('user', 'I prefer window seats'))).toEqual({
-      type: 'user_preference',
-      importance: 0.7,
-    })
-    expect(preferenceStatements(m('user', "I'm vegetarian"))).not.toBeNull()
-    expect(preferenceStatements(m('user', 'My favourite airline is TAP'))).not.toBeNull()
-    expect(preferenceStatements(m('user', 'What is the weather in Lisbon?'))).toBeNull()
-    expect(preferenceStatements(m('assistant', 'I prefer to double-check'))).toBeNull()
+    const res = await handler(await delivery({ userId: alice.id, sessionId, messages }))
+    expect(res.status).toBe(200)
+    expect(await counts(sessionId, alice.id)).toEqual({ session: 1, longTerm: 0 })
+    expect(embedder.calls).toBe(1)
   })
 })

@@ -1,72 +1,66 @@
-import {
-  type AddMemoryInput,
-  type Embedder,
-  ForbiddenError,
-  NotFoundError,
-  type ScopedTransaction,
-  type TripSage,
-  TripSageError,
-  toTripSageError,
-  type UserClient,
-  type UserTransaction,
-  ValidationError,
-} from '@tripsage/core'
-import type { LongTermClassifier } from './long-term.js'
+import type { Embedder, MemoryLearningOptions, TripSage } from '@tripsage/core'
+import { type MemoryLearningSummary, type MessageToProcess, processNewMessages } from './process.js'
 import type { MemorySyncPayload } from './schema.js'
 import { truncateContent } from './split.js'
+import { assertOwnsSession, inTransaction } from './transaction.js'
 
 /** What one memory-sync job did. */
 export interface MemorySyncResult {
   /** Messages written as session memories by this run. */
   synced: number
-  /** Of those, how many were also written (or matched) as long-term memories. */
-  longTerm: number
-  /** Messages whose session memory already existed (a replay): nothing embedded, nothing written. */
+  /** Messages whose session memory already existed (a replay): nothing embedded, extracted or decided. */
   alreadySynced: number
   /** System and tool messages, and messages with only whitespace: never stored. */
   skipped: number
+  /** What memory learning did to the user's long-term memories. */
+  memories: MemoryLearningSummary
 }
 
 /** The ports {@link syncMemories} uses. */
 export interface MemorySyncPorts {
   /** The SDK; writes run as the payload's user, so RLS applies on top of the ownership check. */
   tripsage: TripSage
-  /** Embeds the new messages: one call per job. */
+  /** Embeds the new messages and the facts learned from them. */
   embedder: Embedder
-  /** Which messages also become long-term memories; `false` for none. */
-  longTerm: LongTermClassifier | false
+  /** How long-term memories are learned (extractor, decider, bounds); `false` for none. */
+  learning: MemoryLearningOptions | false
 }
 
-const what = 'memory'
+const nothingLearned: MemoryLearningSummary = {
+  decider: null,
+  extracted: 0,
+  dropped: 0,
+  added: 0,
+  updated: 0,
+  deleted: 0,
+  unchanged: 0,
+}
 
 /**
- * The memory-sync effect, idempotent by message id:
+ * The memory-sync effect, exactly once per message:
  *
- * 1. one read transaction as the user: the chat session must exist and be the user's own (a
- *    session the user only sees through a shared trip is `forbidden`); find which messages already
- *    have a session memory (`source_message_id`);
- * 2. ONE embed call for the remaining user/assistant messages;
- * 3. ONE write transaction as the user: the ownership check again, then `memory.addMany` with the
- *    vectors — every message as a session memory and the messages the classifier picks as
- *    long-term memories, all-or-nothing. Session memories are unique per `(user, source message)`
- *    and long-term memories per `(user, content)`, so a replay (or a concurrent twin) writes nothing.
+ * 1. **load**: the user and assistant messages of the payload, tidied; one read transaction as the
+ *    user checks that the chat session is the user's own (a session the user only sees through a
+ *    shared trip is `forbidden`) and which messages already have a session memory
+ *    (`source_message_id`) — those are replays and are left alone;
+ * 2. **process** the rest ({@link processNewMessages}): session memories, plus long-term memories
+ *    learned from them (extraction → reconciliation → history), committed together.
  *
- * @param ports - the SDK, embedder and classifier
+ * @param ports - the SDK, embedder and learning options
  * @param payload - a validated payload
- * @param signal - aborts the embed call
+ * @param signal - aborts the model and embedding calls
  */
 export async function syncMemories(
   ports: MemorySyncPorts,
   payload: MemorySyncPayload,
   signal?: AbortSignal,
 ): Promise<MemorySyncResult> {
-  const candidates = payload.messages
+  const candidates: MessageToProcess[] = payload.messages
     .filter((m) => m.role === 'user' || m.role === 'assistant')
     .map((message) => ({ message, content: truncateContent(message.content.normalize('NFC').trim()) }))
     .filter((c) => c.content.length > 0)
   const skipped = payload.messages.length - candidates.length
   const me = ports.tripsage.forUser({ sub: payload.userId, role: 'authenticated' })
-
   const existing = await inTransaction(me, async (trx) => {
     await assertOwnsSession(trx, payload.sessionId, payload.userId)
     if (candidates.length === 0) return new Set<string>()
@@ -82,75 +76,17 @@ export async function syncMemories(
     return new Set(rows.map((r) => r.source_message_id))
   })
   const todo = candidates.filter((c) => !existing.has(c.message.id))
-  if (todo.length === 0) return { synced: 0, longTerm: 0, alreadySynced: candidates.length, skipped }
-
-  const vectors = await embed(
-    ports.embedder,
-    todo.map((c) => c.content),
+  if (todo.length === 0) return { synced: 0, alreadySynced: candidates.length, skipped, memories: nothingLearned }
+  const processed = await processNewMessages(
+    ports,
+    { userId: payload.userId, sessionId: payload.sessionId },
+    todo,
     signal,
   )
-  const inputs: AddMemoryInput[] = []
-  let longTerm = 0
-  todo.forEach(({ message, content }, i) => {
-    const embedding = vectors[i] as number[]
-    const shared = { content, embedding, embeddingModel: ports.embedder.model, sourceMessageId: message.id }
-    inputs.push({
-      ...shared,
-      sessionId: payload.sessionId,
-      metadata: { source: 'memory-sync', role: message.role, messageCreatedAt: message.createdAt },
-    })
-    const decision = ports.longTerm === false ? null : ports.longTerm(message)
-    if (decision) {
-      longTerm++
-      inputs.push({
-        ...shared,
-        type: decision.type,
-        importance: decision.importance,
-        metadata: { source: 'memory-sync', sessionId: payload.sessionId, role: message.role },
-      })
-    }
-  })
-
-  await inTransaction(me, async (trx, tx) => {
-    await assertOwnsSession(trx, payload.sessionId, payload.userId)
-    await tx.memory.addMany(inputs)
-  })
-  return { synced: todo.length, longTerm, alreadySynced: candidates.length - todo.length, skipped }
-}
-
-async function inTransaction<T>(
-  me: UserClient,
-  fn: (trx: ScopedTransaction, tx: UserTransaction) => Promise<T>,
-): Promise<T> {
-  try {
-    return await me.transaction((tx) => fn(tx.db, tx))
-  } catch (error) {
-    throw toTripSageError(error, what)
+  return {
+    synced: processed.synced,
+    alreadySynced: candidates.length - todo.length + processed.alreadySynced,
+    skipped,
+    memories: processed.memories,
   }
-}
-
-/** The session must exist (visible to the user) and be owned by the user themself. */
-async function assertOwnsSession(trx: ScopedTransaction, sessionId: string, userId: string): Promise<void> {
-  const session = await trx.selectFrom('chat_sessions').select('user_id').where('id', '=', sessionId).executeTakeFirst()
-  if (!session) throw new NotFoundError('Chat session not found')
-  if (session.user_id !== userId) throw new ForbiddenError('The chat session belongs to another user')
-}
-
-async function embed(embedder: Embedder, texts: string[], signal: AbortSignal | undefined): Promise<number[][]> {
-  let vectors: number[][]
-  try {
-    vectors = await embedder.embed(texts, signal ? { signal } : undefined)
-  } catch (error) {
-    if (TripSageError.isInstance(error)) throw error
-    throw new TripSageError('unavailable', `The embedder "${embedder.model}" failed`, {
-      cause: error instanceof Error ? { name: error.name } : undefined,
-      details: { model: embedder.model },
-    })
-  }
-  if (!Array.isArray(vectors) || vectors.length !== texts.length) {
-    throw new ValidationError(`The embedder "${embedder.model}" returned a wrong number of vectors`, {
-      details: { option: 'embedder' },
-    })
-  }
-  return vectors
 }
