@@ -27,8 +27,8 @@ const engines = rest
   ?.split('=')[1]
   ?.split(',') ?? ['pglite', 'postgres']
 const log = (line: string) => process.stdout.write(`ingest: ${line}\n`)
-const SIZE = { pglite: quick ? 300 : 1_500, postgres: quick ? 1_000 : 5_000 }
-const QUERIES = quick ? 20 : 100
+const SIZE = { pglite: quick ? 100 : 500, postgres: quick ? 300 : 3_000 }
+const QUERIES = quick ? 20 : 60
 const BATCH = 50
 const K = 10
 
