@@ -404,7 +404,7 @@ await writeResult({
   title:
     engine === 'postgres' ? 'Vector search on native PostgreSQL: recall and speed' : 'Vector search: recall and speed',
   mode: quick ? 'quick' : 'full',
-  setup: `${engine === 'postgres' ? 'PostgreSQL 15 + pgvector 0.8.0 (native tier, started by the bench) over loopback, pg with one connection' : 'PGlite (WebAssembly) + pgvector in process, one connection'}; clustered 1536-dim vectors (${CLUSTERS} clusters) generated in SQL, the migration's HNSW index (m 16, ef_construction 64 since decision 0009) built after the bulk load; ef_search ${EF_SEARCH} with iterative scans; metadata filter { bucket } matching 1 % of the searched rows; addMany with precomputed vectors (no embedder)`,
+  setup: `${engine === 'postgres' ? 'PostgreSQL 15 + pgvector 0.8.0 (native tier, started by the bench) over loopback, pg with one connection' : 'PGlite (WebAssembly) + pgvector in process, one connection'}; clustered 1536-dim vectors (${CLUSTERS} clusters) generated in SQL, the migration's HNSW index (m 16, ef_construction as the migrations leave it: 100 since decision 0009) built after the bulk load; ef_search ${EF_SEARCH} with iterative scans; metadata filter { bucket } matching 1 % of the searched rows; addMany with precomputed vectors (no embedder)`,
   tables,
   checks,
   notes: [
