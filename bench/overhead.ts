@@ -126,7 +126,9 @@ const tripPatterns = new Map<string, string[]>()
 const atRaw = (sdk: number | undefined, raw: number | undefined) =>
   sdk === raw ? 'yes' : `no (+${(sdk ?? 0) - (raw ?? 0)})`
 try {
-  for (const op of networkOperations) {
+  // Round trips do not depend on the machine's load: every operation is counted, in both modes.
+  for (const op of operations) {
+    const timedHere = networkOperations.includes(op)
     const statements = statementsOf.get(op)!
     const cases: Record<string, BenchCase> = {
       raw: (i) => replay(pgDb, statements, varyOf(op, i)),
@@ -138,7 +140,10 @@ try {
     await op.prepare?.((network.warmup + network.iterations + 1) * 5 + 5)
     const trips: Record<string, number> = {}
     const stats = await withSessionSettings(database.db, settingsOf.get(op)!, async () => {
-      const timed = await measure(cases, network)
+      // Untimed operations still warm up (connections open, statements prepared) before counting.
+      const timed = timedHere
+        ? await measure(cases, network)
+        : await measure(cases, { iterations: 0, warmup: 2, minIterations: 0 })
       // One more call per case, each with its own iteration number (a repeated memory.add would dedup).
       for (const [k, [name, run]] of Object.entries(cases).entries()) {
         socket.proxy.reset()
@@ -149,6 +154,21 @@ try {
     })
     const pattern = `pg: raw ${trips.raw}, SDK ${trips.sdk}; postgres.js: raw ${trips.rawPostgresJs}, SDK ${trips.sdkPostgresJs}; Kysely PostgresDialect pool without the SDK's wiring: SDK ${trips.plainPool}`
     tripPatterns.set(pattern, [...(tripPatterns.get(pattern) ?? []), op.name])
+    if (!timedHere) {
+      networkRows.push({
+        case: op.name,
+        baseline: 'raw statements',
+        'round trips raw (pg)': trips.raw!,
+        'round trips SDK (pg)': trips.sdk!,
+        'goal SDK = raw (pg)': atRaw(trips.sdk, trips.raw),
+        'round trips raw (postgres.js)': trips.rawPostgresJs!,
+        'round trips SDK (postgres.js)': trips.sdkPostgresJs!,
+        'goal SDK = raw (postgres.js)': atRaw(trips.sdkPostgresJs, trips.rawPostgresJs),
+        'round trips plain pool': trips.plainPool!,
+      })
+      process.stdout.write(`network ${op.name} (round trips only): ${JSON.stringify(trips)}\n`)
+      continue
+    }
     networkRows.push({
       case: op.name,
       p50Ms: stats.sdk!.p50Ms,
@@ -201,7 +221,7 @@ await writeResult({
     'The suite runs ANALYZE after seeding, as autovacuum would on a server (PGlite has none). Without it, `chat.messages.history` on a 1 000-message session took ~64 ms instead of ~2 ms: with no statistics the planner sorts every row of the session and evaluates the `private.can_read_chat_session` policy function on each.',
     ...[...tripPatterns].map(
       ([pattern, names]) =>
-        `Round trips ${pattern}: ${names.length === networkOperations.length ? 'every operation' : names.join(', ')}. Goal: SDK = raw.`,
+        `Round trips ${pattern}: ${names.length === operations.length ? 'every operation' : names.join(', ')}. Goal: SDK = raw.`,
     ),
   ],
   data: { embedded, network, delayMs: DELAY_MS },
