@@ -39,6 +39,13 @@ const suites: Suite[] = [
   { name: 'ingest', script: 'ingest.ts', timeoutMs: { quick: 90_000, full: 1_800_000 } },
   { name: 'concurrency', script: 'concurrency.ts', timeoutMs: { quick: 90_000, full: 1_800_000 } },
   { name: 'peers', script: 'peers.ts', timeoutMs: { quick: 90_000, full: 3_600_000 } },
+  {
+    name: 'peers-native',
+    script: 'peers.ts',
+    timeoutMs: { quick: 90_000, full: 3_600_000 },
+    args: { full: ['--engine=postgres'], quick: ['--engine=postgres'] },
+    fullOnly: true,
+  },
   { name: 'jobs', script: 'jobs.ts', timeoutMs: { quick: 60_000, full: 900_000 } },
   { name: 'memory-quality', script: 'memory-quality.ts', timeoutMs: { quick: 120_000, full: 1_800_000 } },
   { name: 'kv', script: 'kv.ts', timeoutMs: { quick: 30_000, full: 600_000 } },
