@@ -79,7 +79,20 @@ export function renderMarkdown(results: BenchResult[], chartPath = 'results/char
 }
 
 /** Report order: the issue's order, then anything else by name. */
-const order = ['overhead', 'ingest', 'hnsw-recall', 'peers', 'peers-native', 'vector', 'vector-native', 'scaling', 'concurrency', 'jobs', 'memory-quality', 'kv']
+const order = [
+  'overhead',
+  'ingest',
+  'hnsw-recall',
+  'peers',
+  'peers-native',
+  'vector',
+  'vector-native',
+  'scaling',
+  'concurrency',
+  'jobs',
+  'memory-quality',
+  'kv',
+]
 const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length)
 
 /**
