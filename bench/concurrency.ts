@@ -285,7 +285,7 @@ await writeResult({
       note: "Seeds' target: 471 QPS sustained (mixed workload). `× p50` = SDK ÷ raw at the same N.",
     },
     {
-      title: "per operation in the mixed workload at 50 users, with the seeds' targets",
+      title: `per operation in the mixed workload at ${LEVELS.at(-1)} users, with the seeds' targets`,
       rows: perOpRows,
       note: "Seeds' targets: vector search p95 < 100 ms, chat history p95 < 75 ms, trip queries p95 < 200 ms.",
     },

@@ -36,7 +36,7 @@ const suites: Suite[] = [
   },
   { name: 'scaling', script: 'scaling.ts', timeoutMs: { quick: 90_000, full: 1_800_000 }, fullOnly: true },
   { name: 'hnsw-recall', script: 'hnsw-recall.ts', timeoutMs: { quick: 90_000, full: 1_800_000 }, fullOnly: true },
-  { name: 'ingest', script: 'ingest.ts', timeoutMs: { quick: 90_000, full: 1_800_000 } },
+  { name: 'ingest', script: 'ingest.ts', timeoutMs: { quick: 150_000, full: 1_800_000 } },
   { name: 'concurrency', script: 'concurrency.ts', timeoutMs: { quick: 90_000, full: 1_800_000 } },
   { name: 'peers', script: 'peers.ts', timeoutMs: { quick: 90_000, full: 3_600_000 } },
   {
