@@ -97,3 +97,5 @@ await writeResult({
     `load average (1 min): ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end, 2 cores shared`,
   ],
 })
+// Every connection and server is closed above; exit rather than wait on a stray handle.
+process.exit(0)

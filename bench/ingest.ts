@@ -216,3 +216,5 @@ await writeResult({
   checks,
   notes,
 })
+// Every connection and server is closed above; exit rather than wait on a stray handle.
+process.exit(0)
