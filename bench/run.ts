@@ -20,12 +20,32 @@ interface Suite {
   timeoutMs: { quick: number; full: number }
   /** Extra arguments per mode. */
   args?: { quick?: string[]; full?: string[] }
+  /** Not run by `--quick` (keeps CI under its budget). */
+  fullOnly?: boolean
 }
 
 const suites: Suite[] = [
   { name: 'overhead', script: 'overhead.ts', timeoutMs: { quick: 60_000, full: 900_000 } },
   { name: 'vector', script: 'vector.ts', timeoutMs: { quick: 90_000, full: 3_600_000 } },
+  {
+    name: 'vector-native',
+    script: 'vector.ts',
+    timeoutMs: { quick: 90_000, full: 3_600_000 },
+    args: { full: ['--engine=postgres'], quick: ['--engine=postgres'] },
+    fullOnly: true,
+  },
+  { name: 'scaling', script: 'scaling.ts', timeoutMs: { quick: 90_000, full: 1_800_000 }, fullOnly: true },
+  { name: 'hnsw-recall', script: 'hnsw-recall.ts', timeoutMs: { quick: 90_000, full: 1_800_000 }, fullOnly: true },
+  { name: 'ingest', script: 'ingest.ts', timeoutMs: { quick: 150_000, full: 1_800_000 } },
+  { name: 'concurrency', script: 'concurrency.ts', timeoutMs: { quick: 90_000, full: 1_800_000 } },
   { name: 'peers', script: 'peers.ts', timeoutMs: { quick: 90_000, full: 3_600_000 } },
+  {
+    name: 'peers-native',
+    script: 'peers.ts',
+    timeoutMs: { quick: 90_000, full: 3_600_000 },
+    args: { full: ['--engine=postgres'], quick: ['--engine=postgres'] },
+    fullOnly: true,
+  },
   { name: 'jobs', script: 'jobs.ts', timeoutMs: { quick: 60_000, full: 900_000 } },
   { name: 'memory-quality', script: 'memory-quality.ts', timeoutMs: { quick: 120_000, full: 1_800_000 } },
   { name: 'kv', script: 'kv.ts', timeoutMs: { quick: 30_000, full: 600_000 } },
@@ -37,7 +57,7 @@ const onlyArg = argv.find((a) => a.startsWith('--only'))
 const only = onlyArg
   ? new Set((onlyArg.includes('=') ? onlyArg.split('=')[1] : argv[argv.indexOf(onlyArg) + 1])?.split(',') ?? [])
   : null
-const selected = suites.filter((s) => !only || only.has(s.name))
+const selected = suites.filter((s) => (only ? only.has(s.name) : !(quick && s.fullOnly)))
 if (selected.length === 0) {
   process.stderr.write(`bench: no suite matches; known: ${suites.map((s) => s.name).join(', ')}\n`)
   process.exit(2)

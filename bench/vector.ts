@@ -15,13 +15,18 @@
  * settings in one statement, as the SDK does), so the ratio is the SDK's own
  * overhead: input parsing, the scope statement, row mapping.
  */
+import { cpus, loadavg } from 'node:os'
 import { createTripSage, parseVectorText, type TripSageDatabase, toVectorText } from '@tripsage/core'
 import { createEmbeddedTestDatabase, createTestUser, type TestUser } from '@tripsage/testing'
-import { type Kysely, sql } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { type NativeBenchDatabase, startNativeDatabase } from './lib/native-server.js'
 import { atLeast, latencyRows, parseArgs, type ResultCheck, type ResultTable, writeResult } from './lib/results.js'
 import { measure, summarise } from './lib/timing.js'
 
-const { quick } = parseArgs()
+const { quick, rest } = parseArgs()
+/** `--engine=postgres`: the native tier's PostgreSQL 15 + pgvector instead of PGlite. */
+const engine = rest.find((a) => a.startsWith('--engine='))?.split('=')[1] === 'postgres' ? 'postgres' : 'pglite'
 /** `rows/users` pairs; the last default puts every memory on one user, which the HNSW index serves. */
 const scenariosArg = process.argv.find((a) => a.startsWith('--scenarios'))
 const scenarios = (
@@ -29,7 +34,9 @@ const scenarios = (
     ? (scenariosArg.split('=')[1] ?? process.argv[process.argv.indexOf(scenariosArg) + 1] ?? '').split(',')
     : quick
       ? ['1000/100']
-      : ['10000/100', '50000/100', '10000/1']
+      : engine === 'postgres'
+        ? ['10000/100', '50000/100', '100000/1']
+        : ['10000/100', '50000/100', '10000/1']
 ).map((s) => s.split('/').map(Number) as [number, number])
 const iterations = quick ? 40 : 150
 const warmup = quick ? 8 : 30
@@ -166,8 +173,22 @@ const supabaseDocsHybrid = (trx: Kysely<TripSageDatabase>, vector: string, text:
     join public.memories m on m.id = coalesce(full_text.id, semantic.id)
     order by score desc limit 10`.execute(trx)
 
+let native: NativeBenchDatabase | undefined
+
+/** A migrated database: PGlite in process, or the native server (memories emptied, one connection). */
+async function openDatabase(): Promise<{ db: Kysely<TripSageDatabase>; close(): Promise<void> }> {
+  if (engine === 'pglite') return createEmbeddedTestDatabase()
+  native ??= await startNativeDatabase()
+  // One connection: the load uses temp tables, and every case runs on the same session.
+  const pool = new pg.Pool({ connectionString: native.url, max: 1 })
+  const db = new Kysely<TripSageDatabase>({ dialect: new PostgresDialect({ pool }) })
+  await sql`truncate public.memories`.execute(db)
+  await sql`drop table if exists centers, noise, bench_users`.execute(db)
+  return { db, close: () => db.destroy() }
+}
+
 async function benchScenario(rows: number, USERS: number) {
-  const database = await createEmbeddedTestDatabase()
+  const database = await openDatabase()
   const { db } = database
   try {
     const users: TestUser[] = []
@@ -377,13 +398,17 @@ for (const [rows, users] of scenarios) {
   checks.push(atLeast(`recall@10 of memory.search, ${label}`, r.recallAt10, 0.9))
   checks.push(atLeast(`recall@10 of filtered memory.search, ${label}`, r.filteredRecallAt10, 0.9))
 }
+await native?.stop()
 await writeResult({
-  name: 'vector',
-  title: 'Vector search: recall and speed',
+  name: engine === 'postgres' ? 'vector-native' : 'vector',
+  title:
+    engine === 'postgres' ? 'Vector search on native PostgreSQL: recall and speed' : 'Vector search: recall and speed',
   mode: quick ? 'quick' : 'full',
-  setup: `PGlite (WebAssembly) + pgvector in process, one connection; clustered 1536-dim vectors (${CLUSTERS} clusters) generated in SQL, the migration's HNSW index (m 16, ef_construction 200) built after the bulk load; ef_search ${EF_SEARCH} with iterative scans; metadata filter { bucket } matching 1 % of the searched rows; addMany with precomputed vectors (no embedder)`,
+  setup: `${engine === 'postgres' ? 'PostgreSQL 15 + pgvector 0.8.0 (native tier, started by the bench) over loopback, pg with one connection' : 'PGlite (WebAssembly) + pgvector in process, one connection'}; clustered 1536-dim vectors (${CLUSTERS} clusters) generated in SQL, the migration's HNSW index (m 16, ef_construction as the migrations leave it: 100 since decision 0009) built after the bulk load; ef_search ${EF_SEARCH} with iterative scans; metadata filter { bucket } matching 1 % of the searched rows; addMany with precomputed vectors (no embedder)`,
   tables,
   checks,
-  notes: [],
+  notes: [
+    `load average (1 min) at the end: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores shared with other sessions`,
+  ],
   data: details,
 })

@@ -55,7 +55,7 @@ export function renderMarkdown(results: BenchResult[], chartPath = 'results/char
   for (const result of results) {
     out.push(`## ${result.title}`, '')
     out.push(
-      `\`${result.name}.json\` · ${result.mode} mode · ${result.date.slice(0, 16).replace('T', ' ')} UTC · ${result.machine.cpus}× ${result.machine.cpu} · Node ${result.machine.node}`,
+      `\`${result.name}.json\` · ${result.mode} mode · ${result.date.slice(0, 16).replace('T', ' ')} UTC · ${result.machine.cpus}× ${result.machine.cpu} · Node ${result.machine.node}${result.machine.load === undefined ? '' : ` · load average ${result.machine.load} (other sessions share the cores)`}`,
       '',
       `Setup: ${result.setup}`,
       '',
@@ -79,7 +79,20 @@ export function renderMarkdown(results: BenchResult[], chartPath = 'results/char
 }
 
 /** Report order: the issue's order, then anything else by name. */
-const order = ['overhead', 'vector', 'peers', 'jobs', 'memory-quality', 'kv']
+const order = [
+  'overhead',
+  'ingest',
+  'hnsw-recall',
+  'peers',
+  'peers-native',
+  'vector',
+  'vector-native',
+  'scaling',
+  'concurrency',
+  'jobs',
+  'memory-quality',
+  'kv',
+]
 const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length)
 
 /**

@@ -4,7 +4,7 @@
  * decide whether the run failed (only recall checks can fail it; timings never do).
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type LatencyStats, ratio } from './timing.js'
@@ -58,7 +58,8 @@ export interface BenchResult {
   title: string
   mode: 'quick' | 'full'
   date: string
-  machine: { cpus: number; cpu: string; memoryGiB: number; node: string }
+  /** `load`: the 1-minute load average when the result was written (the machine may be shared). */
+  machine: { cpus: number; cpu: string; memoryGiB: number; node: string; load?: number }
   /** What ran underneath (database, transport). */
   setup: string
   tables: ResultTable[]
@@ -87,6 +88,7 @@ export function machine(): BenchResult['machine'] {
     cpu: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
+    load: Math.round(loadavg()[0]! * 10) / 10,
   }
 }
 

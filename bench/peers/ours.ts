@@ -22,7 +22,7 @@ export async function oursLibrary(
   return {
     name: 'TripSage me.memory',
     setup:
-      'createTripSage({ db, embedder }) over a pg Pool + Kysely PostgresDialect; forUser(claims) (RLS), one-message scope entry; addMany(50) (one embed call, one INSERT); search({ query, limit }) with the defaults (ef_search 100, iterative scans); the migration HNSW index (m 16, ef_construction 200) maintained during the load',
+      'createTripSage({ db, embedder }) over a pg Pool + Kysely PostgresDialect; forUser(claims) (RLS), one-message scope entry; addMany(50) (one embed call, one INSERT); search({ query, limit }) with the defaults (ef_search 100, iterative scans); the migration HNSW index (m 16, ef_construction 100, decision 0009) maintained during the load',
     async insertBatch(user, batch) {
       await clientOf(user).memory.addMany(batch.map((m) => ({ content: m.text, metadata: { doc: m.doc } })))
     },

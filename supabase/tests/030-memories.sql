@@ -1,6 +1,6 @@
 -- public.memories: owner-only access (owner / another user / anon / service_role × select /
 -- insert / update / delete), dedup by content hash, the generated tsvector, the CHECKs and the
--- recall indexes (HNSW cosine m=16 ef_construction=200, GIN on content_tsv and metadata).
+-- recall indexes (HNSW cosine m=16 ef_construction=100, GIN on content_tsv and metadata).
 --
 -- e1…01 belongs to mem_owner, e1…09 to stranger.
 begin;
@@ -155,8 +155,8 @@ select is(
      join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
     where i.indrelid = 'public.memories'::regclass
       and am.amname = 'hnsw' and oc.opcname = 'vector_cosine_ops' and a.attname = 'embedding'
-      and ic.reloptions @> array['m=16', 'ef_construction=200']),
-  1, 'index: memories has an HNSW cosine index on embedding with m = 16, ef_construction = 200');
+      and ic.reloptions @> array['m=16', 'ef_construction=100']),
+  1, 'index: memories has an HNSW cosine index on embedding with m = 16, ef_construction = 100 (migration 20261206050000)');
 
 select is(
   (select count(*)::int from pg_catalog.pg_indexes

@@ -179,8 +179,8 @@ select is(
      join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
     where i.indrelid = 'public.session_memories'::regclass
       and am.amname = 'hnsw' and oc.opcname = 'vector_cosine_ops' and a.attname = 'embedding'
-      and ic.reloptions @> array['m=16', 'ef_construction=200']),
-  1, 'index: session_memories has an HNSW cosine index on embedding with m = 16, ef_construction = 200');
+      and ic.reloptions @> array['m=16', 'ef_construction=100']),
+  1, 'index: session_memories has an HNSW cosine index on embedding with m = 16, ef_construction = 100 (migration 20261206050000)');
 
 select is(
   (select count(*)::int from pg_catalog.pg_indexes
