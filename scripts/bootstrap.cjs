@@ -341,9 +341,13 @@ function main() {
   }
   const pnpmBin = pnpmBinDir()
   const nodeBin = nodeBinDir()
-  const env = Object.assign({}, process.env, {
-    PATH: [nodeBin, pnpmBin].concat(process.env.PATH ? [process.env.PATH] : []).join(path.delimiter),
-  })
+  // The system directories last: a PATH without sbin (e.g. `env -i PATH=/usr/bin:/bin`) would
+  // hide `runuser`, which startPostgresServer() needs as root.
+  const pathDirs = [nodeBin, pnpmBin].concat((process.env.PATH || '').split(path.delimiter).filter(Boolean))
+  for (const dir of ['/usr/local/sbin', '/usr/sbin', '/sbin']) {
+    if (process.platform !== 'win32' && pathDirs.indexOf(dir) < 0) pathDirs.push(dir)
+  }
+  const env = Object.assign({}, process.env, { PATH: pathDirs.join(path.delimiter) })
   // Run the rest on the right Node: re-run this script with it.
   if (nodeBin !== path.dirname(process.execPath)) {
     const status = run(path.join(nodeBin, 'node'), [__filename].concat(process.argv.slice(2)), { env })
