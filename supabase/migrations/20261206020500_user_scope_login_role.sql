@@ -10,7 +10,7 @@
 --   * `set [local] role` / `set_config('role', …)` to anything but `authenticated` is refused;
 --   * `set session authorization` is refused (it needs a superuser session user).
 -- Claims (`request.jwt.claims`) are plain settings any role can change; the SDK's escape-hatch
--- guard refuses that (docs/decisions/0006-security-user-scope-sandbox.md).
+-- guard refuses that (docs/decisions/0008-security-user-scope-sandbox.md).
 --
 -- The role is created NOLOGIN, so the migration carries no password. To use it, give it one out
 -- of band and connect the SDK's user pool with it; the service scope keeps a `postgres` pool:

@@ -1,4 +1,4 @@
--- AI SDK UI messages in chat_messages (decision 0006-aichat-ui-message-storage).
+-- AI SDK UI messages in chat_messages (decision 0013-aichat-ui-message-storage).
 --
 -- A message is now stored as the AI SDK keeps it: its own id (`ui_id`, any string the client
 -- chose, unique per session), its parts (`parts`, a jsonb array kept verbatim: text, reasoning,

@@ -36,7 +36,7 @@ function setRateLimitHeaders(res: Response, limit: unknown, remaining: unknown, 
 /**
  * Counts the request against `rule` for the user (or the client IP) and sets the RateLimit
  * headers — also when the limit is hit, so a 429 says as much as a 200. Every request that
- * reaches a route counts, valid or not (docs/decisions/0006-examples-invalid-requests-count.md).
+ * reaches a route counts, valid or not (docs/decisions/0012-examples-invalid-requests-count.md).
  */
 async function limit(services: Services, rule: string, req: Request, res: Response, userId: string | null) {
   try {

@@ -421,7 +421,7 @@ describe('rate limits on real Redis (redis-server through the Upstash REST bridg
     expect(bridge.commandCounts().EVALSHA ?? 0).toBeGreaterThan(0)
   })
 
-  // docs/decisions/0006-examples-invalid-requests-count.md: every request that reaches a route
+  // docs/decisions/0012-examples-invalid-requests-count.md: every request that reaches a route
   // counts, valid or not; a bad token counts against the client IP, never against a user.
   it('invalid requests count against the limit, and a bad token does not spend the user allowance', async () => {
     const app = limitedApp({ 'memory.search': { limit: 2, window: '60 s' } })

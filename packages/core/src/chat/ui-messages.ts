@@ -44,7 +44,7 @@ export interface SaveUIMessagesResult {
 const what = 'chat message'
 
 // A row's UI message fields. Rows written while triggers were off (replica mode) may lack them:
-// they read as the trigger would have filled them (decision 0006).
+// they read as the trigger would have filled them (decision 0013).
 const uiIdOf = sql<string>`coalesce(ui_id, id::text)`
 const partsOf = sql<unknown>`coalesce(parts, jsonb_build_array(jsonb_build_object('type', 'text', 'text', content)))`
 const metadataSql = sql`case when parts is null and metadata <> '{}'::jsonb then metadata else ui_metadata end`

@@ -244,7 +244,7 @@ describe.each(testDrivers)('faults on native PostgreSQL through $name', (driver)
     const recovered = await outcome(tripsage.forUser(users[0]!, { deadlineMs: 15_000 }).trips.create(tripInput))
     if (driver.name === 'pg') expect(recovered).toBe('fulfilled')
     // postgres.js 3.4 can lose reservations while connections reconnect, and its pool may not
-    // recover within the budget (decision 0006): reported, not asserted.
+    // recover within the budget (decision 0007): reported, not asserted.
     else console.info(`postgres.js after the restart: ${recovered}`)
   })
 

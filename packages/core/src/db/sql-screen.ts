@@ -2,7 +2,7 @@
  * The lexical screen of SQL sent through a user scope's escape hatch (`me.transaction(({ db }) =>
  * …)`, `me.scope.run(…)`): it refuses, before anything reaches the database, every statement that
  * could change the scope's role or claims, directly or through dynamic SQL. It errs on the side of
- * refusing; see `docs/decisions/0006-security-user-scope-sandbox.md` for what it covers and what it
+ * refusing; see `docs/decisions/0008-security-user-scope-sandbox.md` for what it covers and what it
  * cannot.
  */
 
