@@ -32,12 +32,13 @@ export type AddToOutboxInput = z.input<typeof AddToOutboxInput>
 export async function addToOutbox(db: ScopedTransaction, input: AddToOutboxInput): Promise<string> {
   const parsed = parseInput(AddToOutboxInput, input, 'outbox job')
   try {
-    // `::text` first: postgres.js would JSON-encode a parameter the server typed jsonb a second time.
+    // `::text` first: postgres.js would JSON-encode a parameter the server typed jsonb a second time,
+    // and send one typed timestamptz through `new Date()` (microseconds lost).
     const result = await sql<{ id: string }>`
       with inserted as (
         insert into private.job_outbox (user_id, job, dedup_key, payload, available_at)
         values (${parsed.userId}::uuid, ${parsed.job}, ${parsed.dedupKey}, ${JSON.stringify(parsed.payload)}::text::jsonb,
-          coalesce(${parsed.availableAt ?? null}::timestamptz, now()))
+          coalesce(${parsed.availableAt ?? null}::text::timestamptz, now()))
         on conflict (dedup_key) do nothing
         returning id
       )

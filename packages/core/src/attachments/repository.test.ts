@@ -258,7 +258,7 @@ describe('me.attachments upload flow (filesystem storage, end to end over HTTP)'
           .where('id', '=', up.attachment.id)
           .execute(),
       ),
-    ).rejects.toMatchObject({ code: '42501' })
+    ).rejects.toMatchObject({ code: 'forbidden', details: { sqlState: '42501' } })
     await expect(
       me.transaction(({ db: trx }) =>
         trx
@@ -267,7 +267,7 @@ describe('me.attachments upload flow (filesystem storage, end to end over HTTP)'
           .where('id', '=', up.attachment.id)
           .execute(),
       ),
-    ).rejects.toMatchObject({ code: '42501' })
+    ).rejects.toMatchObject({ code: 'forbidden', details: { sqlState: '42501' } })
     expect((await me.attachments.get(up.attachment.id)).uploadStatus).toBe('uploading')
     await expect(tripsage.forUser(carol.claims).attachments.signedUrl(up.attachment.id)).rejects.toMatchObject({
       code: 'conflict',

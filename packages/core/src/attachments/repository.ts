@@ -3,6 +3,7 @@ import type { TripSageOptions } from '../client.js'
 import { isBoundScope } from '../db/bound-scopes.js'
 import { toTripSageError } from '../db/database-error.js'
 import { createServiceScope, type Scope, type ScopedTransaction } from '../db/scope.js'
+import { timestamptzFromText } from '../db/temporal-param.js'
 import {
   ConflictError,
   ForbiddenError,
@@ -347,7 +348,9 @@ export function createAttachmentsRepository(scope: Scope, ports: TripSageOptions
         else if (parsed.chatMessageId) query = query.where('chat_message_id', '=', parsed.chatMessageId)
         else query = query.where('user_id', '=', owner)
         if (after) {
-          query = query.where(sql<boolean>`(created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`)
+          query = query.where(
+            sql<boolean>`(created_at, id) < (${timestamptzFromText(after.createdAt)}, ${after.id}::uuid)`,
+          )
         }
         return query
           .orderBy('created_at', 'desc')

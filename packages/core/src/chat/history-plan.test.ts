@@ -2,6 +2,7 @@ import { createTestDatabase, createTestUser, type TestDatabase, type TestUser } 
 import { CompiledQuery, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTripSage, type TripSage } from '../client.js'
+import { jsonbValue } from '../db/json-param.js'
 import { chatHistoryQuery, type HistoryPageKey } from './history-query.js'
 
 interface PlanNode {
@@ -38,7 +39,7 @@ beforeAll(async () => {
     await sql`
       insert into public.chat_messages (session_id, user_id, role, content)
       select case when i % 5 = 0 then ${sessionId}::uuid
-                  else (${JSON.stringify(others.map((s) => s.id))}::jsonb ->> (i % 20))::uuid end,
+                  else (${jsonbValue(others.map((s) => s.id))} ->> (i % 20))::uuid end,
              ${owner.id}::uuid,
              case when i % 2 = 0 then 'user' else 'assistant' end,
              'message ' || i

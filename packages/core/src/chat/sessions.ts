@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { jsonbValue } from '../db/json-param.js'
 import { runInScope, scopeUserId } from '../db/run-in-scope.js'
 import type { Scope } from '../db/scope.js'
+import { timestamptzFromText } from '../db/temporal-param.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
 import { parseInput } from '../validation.js'
@@ -120,7 +121,7 @@ export function createChatSessionsRepository(scope: Scope): ChatSessionsReposito
             eb(
               eb.refTuple('created_at', 'id'),
               '<',
-              eb.tuple(sql<string>`${after[0]}::timestamptz`, sql<string>`${after[1]}::uuid`),
+              eb.tuple(timestamptzFromText(after[0]), sql<string>`${after[1]}::uuid`),
             ),
           )
         }

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import { jsonFromText } from '../db/json-param.js'
 import type { ScopedTransaction } from '../db/scope.js'
+import { timestamptzFromText } from '../db/temporal-param.js'
 import type { Embedder } from '../embeddings/embedder.js'
 import { toVectorText } from '../embeddings/vector-text.js'
 import { TripSageError } from '../errors.js'
@@ -118,7 +119,7 @@ export async function addMemories(
     }
     for (const { p, row, expired, staleModel } of toRefresh) {
       const set: RawBuilder<unknown>[] = []
-      if (expired) set.push(sql`expires_at = ${p.item.expiresAt ?? null}::timestamptz`)
+      if (expired) set.push(sql`expires_at = ${timestamptzFromText(p.item.expiresAt ?? null)}`)
       if (staleModel) {
         set.push(sql`embedding = ${toVectorText(vectorOf.get(p.key) as number[])}::extensions.vector`)
         set.push(sql`embedding_model = ${p.model}`)

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { jsonbValue } from '../db/json-param.js'
 import type { ScopedTransaction } from '../db/scope.js'
+import { timestamptzFromText } from '../db/temporal-param.js'
 import { toVectorText } from '../embeddings/vector-text.js'
 import { NotFoundError, TripSageError } from '../errors.js'
 import { contentHash } from './content-hash.js'
@@ -140,7 +141,7 @@ export async function restoreFromHistory(
         update public.memories set content = ${content}, content_hash = ${hash},
           embedding = ${toVectorText(vector)}::extensions.vector, embedding_model = ${model},
           memory_type = ${event.memory_type}, importance = ${Number(event.importance)}, metadata = ${metadata},
-          expires_at = ${event.expires_at === null ? null : toIso(event.expires_at)}::timestamptz
+          expires_at = ${timestamptzFromText(event.expires_at === null ? null : toIso(event.expires_at))}
         where id = ${event.memory_id}::uuid
         returning ${memoryColumns('memories')}`.execute(trx)
     : await sql<MemoryRow>`
@@ -148,7 +149,7 @@ export async function restoreFromHistory(
           metadata, importance, expires_at)
         values (${event.memory_id}::uuid, ${userId}::uuid, ${event.memory_type}, ${content}, ${hash},
           ${toVectorText(vector)}::extensions.vector, ${model}, ${metadata}, ${Number(event.importance)},
-          ${event.expires_at === null ? null : toIso(event.expires_at)}::timestamptz)
+          ${timestamptzFromText(event.expires_at === null ? null : toIso(event.expires_at))})
         returning ${memoryColumns('memories')}`.execute(trx)
   await sql`select set_config('tripsage.memory_change', '', true)`.execute(trx)
   const row = written.rows[0]

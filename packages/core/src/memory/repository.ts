@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely'
 import { toTripSageError } from '../db/database-error.js'
 import { jsonbValue } from '../db/json-param.js'
 import type { Scope, ScopedTransaction, ScopeRunOptions } from '../db/scope.js'
+import { timestamptzFromText } from '../db/temporal-param.js'
 import { assertEmbedderFitsColumn, type Embedder } from '../embeddings/embedder.js'
 import { parseVectorText, toVectorText } from '../embeddings/vector-text.js'
 import { NotFoundError, TripSageError, ValidationError } from '../errors.js'
@@ -235,7 +236,7 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
             select ${memoryColumns(table)}, ${createdKey} as created_key
             from ${tableRef(table)}
             where ${filterConditions(parsed)}
-              ${after ? sql`and (created_at, id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql``}
+              ${after ? sql`and (created_at, id) < (${timestamptzFromText(after[0] === null ? null : String(after[0]))}, ${after[1]}::uuid)` : sql``}
             order by created_at desc, id desc
             limit ${parsed.limit + 1}`.execute(trx),
       )
@@ -269,7 +270,7 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
       if (changes.type !== undefined) set.push(sql`memory_type = ${changes.type}`)
       if (changes.metadata !== undefined) set.push(sql`metadata = ${jsonbValue(changes.metadata)}`)
       if (changes.importance !== undefined) set.push(sql`importance = ${changes.importance}`)
-      if (changes.expiresAt !== undefined) set.push(sql`expires_at = ${changes.expiresAt}::timestamptz`)
+      if (changes.expiresAt !== undefined) set.push(sql`expires_at = ${timestamptzFromText(changes.expiresAt)}`)
       if (set.length === 0) return current
       const rows = await run((trx) =>
         // Guarded by the hash we embedded from: a concurrent content change makes this a conflict.

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import { jsonbValue } from '../db/json-param.js'
 import type { ScopeRunOptions } from '../db/scope.js'
+import { timestamptzFromText } from '../db/temporal-param.js'
 import type { MemoryMetadata, MemoryType } from './schema.js'
 
 /** The two memory tables: long-term `memories` and per-chat-session `session_memories`. */
@@ -97,7 +98,7 @@ export function filterConditions(filters: MemoryFilters): RawBuilder<unknown> {
   if (filters.types) conditions.push(sql`memory_type in (${sql.join(filters.types)})`)
   if (filters.sessionId !== undefined) conditions.push(sql`session_id = ${filters.sessionId}::uuid`)
   if (filters.metadata) conditions.push(sql`metadata @> ${jsonbValue(filters.metadata)}`)
-  if (filters.since !== undefined) conditions.push(sql`created_at >= ${filters.since}::timestamptz`)
+  if (filters.since !== undefined) conditions.push(sql`created_at >= ${timestamptzFromText(filters.since)}`)
   if (filters.embeddingModel) conditions.push(sql`embedding_model = ${filters.embeddingModel}`)
   return conditions.length === 0 ? sql`true` : sql.join(conditions, sql` and `)
 }

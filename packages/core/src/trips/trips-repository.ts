@@ -3,6 +3,7 @@ import { deniedOrInvisible } from '../db/denied-or-invisible.js'
 import { jsonbValue } from '../db/json-param.js'
 import { oneStatement, runInScope } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
+import { dateFromText, timestamptzFromText } from '../db/temporal-param.js'
 import { NotFoundError, ValidationError } from '../errors.js'
 import { EntityId } from '../fields.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
@@ -160,15 +161,15 @@ export function createTripsRepository(scope: Scope): TripsRepository {
       const options = parseInput(ListTripsInput, input === undefined ? {} : input, 'trip list options')
       const { sortBy, order, limit } = options
       const column = sql.ref(sortBy === 'startDate' ? 'trip.start_date' : 'trip.created_at')
-      const columnType = sql.raw(sortBy === 'startDate' ? 'date' : 'timestamptz')
       const direction = sql.raw(order)
       const tag = `${sortBy}:${order}`
 
       const filters: RawBuilder<unknown>[] = []
       if (options.status !== undefined) filters.push(sql`trip.status = any(${[options.status].flat()}::text[])`)
       if (options.tripType !== undefined) filters.push(sql`trip.trip_type = any(${[options.tripType].flat()}::text[])`)
-      if (options.overlaps?.from !== undefined) filters.push(sql`trip.end_date >= ${options.overlaps.from}::date`)
-      if (options.overlaps?.to !== undefined) filters.push(sql`trip.start_date <= ${options.overlaps.to}::date`)
+      if (options.overlaps?.from !== undefined)
+        filters.push(sql`trip.end_date >= ${dateFromText(options.overlaps.from)}`)
+      if (options.overlaps?.to !== undefined) filters.push(sql`trip.start_date <= ${dateFromText(options.overlaps.to)}`)
       if (options.destination !== undefined) {
         const escaped = options.destination.replace(/[\\%_]/g, (c) => `\\${c}`)
         filters.push(sql`trip.destination ilike ${`%${escaped}%`} escape '\\'`)
@@ -181,7 +182,8 @@ export function createTripsRepository(scope: Scope): TripsRepository {
           })
         }
         const comparison = sql.raw(order === 'asc' ? '>' : '<')
-        filters.push(sql`(${column}, trip.id) ${comparison} (${value}::${columnType}, ${id}::uuid)`)
+        const bound = sortBy === 'startDate' ? dateFromText(value) : timestamptzFromText(value)
+        filters.push(sql`(${column}, trip.id) ${comparison} (${bound}, ${id}::uuid)`)
       }
 
       return run(async (trx) => {
