@@ -212,7 +212,7 @@ describe.each(hosts)('$host with $driver', ({ host, driver, start }) => {
     const body = JSON.stringify({
       userId: alice.id,
       sessionId: session.id,
-      messages: messages.map((m) => ({ id: m.id, role: m.role, content: m.content, createdAt: m.createdAt })),
+      messageIds: messages.map((m) => m.id),
     })
     const deliver = async (signature: string) =>
       running.fetch('/jobs/memory-sync', {

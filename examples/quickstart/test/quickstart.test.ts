@@ -44,7 +44,7 @@ it('pnpm demo runs the quickstart end to end on the embedded default, from a cle
     'relayed 1 job; delivery answered 200',
     'published 0 — exactly one job per commit',
     'memories written by the job: 3 for the session',
-    'semantic recall "which seat does alice like" → "Planning Lisbon in April. I prefer aisle seats',
+    'semantic recall "which seat does alice like" → "I prefer aisle seats',
     'Booking reference QX7Z9 is the hotel." (full-text rank 1',
     'a signed URL valid for 5 minutes served 27 bytes (application/pdf)',
     'bob searches the same words: 0 hits',

@@ -5,6 +5,7 @@ import type { TestDatabase } from './test-database.js'
 
 /** A driver for the native tier: a Kysely dialect over a URL, and how to close its connections. */
 export interface NativeConnection {
+  /** A Kysely dialect over the connection pool. */
   readonly dialect: Dialect
   /** Closes every connection (idempotent). */
   end(): Promise<void>
@@ -26,8 +27,11 @@ export interface NativeTestDatabases {
 
 /** What {@link pgPoolConnector} needs of `pg.Pool`. */
 export interface PgPoolLike extends PostgresPool {
+  /** Whether `end()` was called. */
   readonly ended: boolean
+  /** Listens for errors of idle clients (a dropped database must not crash the run). */
   on(event: 'error', listener: (error: Error) => void): unknown
+  /** Closes every connection. */
   end(): Promise<void>
 }
 

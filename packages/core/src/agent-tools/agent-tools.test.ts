@@ -195,7 +195,7 @@ describe('agent tools under the mock model (generateText, real tool calls on PGl
       prompt: 'Add a tea ceremony tomorrow.',
     })
     const texts = toolOutcomes(result.steps).map((o) => (o.error as Error | undefined)?.message)
-    expect(texts[0]).toMatch(/^validation: Invalid itinerary item \(day: /)
+    expect(texts[0]).toMatch(/^validation: Invalid itinerary item: day must be a valid date/)
     expect(texts[1]).toBe('internal: The tool failed unexpectedly.')
     expect(texts[2]).toBe('not_found: Trip not found')
     expect(failures.map(([name]) => name)).toEqual(['addItineraryItem', 'listTrips', 'getTrip'])

@@ -25,6 +25,8 @@ export function toAgentToolFailure(error: unknown): AgentToolFailure {
         .map((issue: { path?: unknown; message?: unknown }) =>
           [issue.path ? String(issue.path) : 'input', String(issue.message ?? 'is invalid')].join(': '),
         )
+        // Validation messages already name their first reasons in plain words: say each once.
+        .filter((reason: string) => !error.message.includes(reason.slice(reason.indexOf(': ') + 2)))
     : []
   return { code: error.code, message: reasons.length ? `${error.message} (${reasons.join('; ')})` : error.message }
 }

@@ -29,7 +29,12 @@ export interface PostgresJsReservedLike {
   unsafe(
     query: string,
     parameters?: unknown[],
-    options?: { prepare?: boolean; onexecute?: (backend: PostgresJsBackend) => boolean },
+    options?: {
+      /** Whether queries use named prepared statements. */
+      prepare?: boolean
+      /** Called before each query runs on a reserved connection. */
+      onexecute?: (backend: PostgresJsBackend) => boolean
+    },
   ): PromiseLike<PostgresJsResult>
   /** Gives the connection back to the instance's pool. */
   release(): void

@@ -82,10 +82,38 @@ export type MemoryOperation = (typeof MEMORY_OPERATIONS)[number]
  * - `NONE`: nothing to do (already known, or not worth keeping).
  */
 export type MemoryDecision =
-  | { operation: 'ADD'; reason?: string | undefined }
-  | { operation: 'UPDATE'; targetId: string; content: string; reason?: string | undefined }
-  | { operation: 'DELETE'; targetId: string; reason?: string | undefined }
-  | { operation: 'NONE'; targetId?: string | undefined; reason?: string | undefined }
+  | {
+      /** Store the fact as a new memory. */
+      operation: 'ADD'
+      /** Why, in a few words (recorded in the history). */
+      reason?: string | undefined
+    }
+  | {
+      /** Merge the fact into an existing memory, keeping its id. */
+      operation: 'UPDATE'
+      /** The candidate memory to update. */
+      targetId: string
+      /** The merged content. */
+      content: string
+      /** Why, in a few words (recorded in the history). */
+      reason?: string | undefined
+    }
+  | {
+      /** The fact contradicts an existing memory: delete it. */
+      operation: 'DELETE'
+      /** The candidate memory to delete. */
+      targetId: string
+      /** Why, in a few words (recorded in the history). */
+      reason?: string | undefined
+    }
+  | {
+      /** Nothing to change (e.g. the fact is already known). */
+      operation: 'NONE'
+      /** The candidate memory that already holds the fact, if any. */
+      targetId?: string | undefined
+      /** Why, in a few words (recorded in the history). */
+      reason?: string | undefined
+    }
 
 /** One fact and the similar memories it is compared with. */
 export interface DecisionInput {
