@@ -50,7 +50,10 @@ export interface PostgresJsSqlLike {
   /** Ends every connection. */
   end(options?: { timeout?: number }): Promise<void>
   /** The parsed options; `prepare: false` turns named prepared statements off. */
-  readonly options?: { readonly prepare?: boolean }
+  readonly options?: {
+    /** `false` when the instance was made with `prepare: false` (behind a transaction pooler). */
+    readonly prepare?: boolean
+  }
 }
 
 /**
