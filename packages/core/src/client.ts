@@ -126,7 +126,7 @@ export type ServiceClient = ServiceRepositories & {
   readonly scope: Scope
   /**
    * Runs `fn` in one transaction as `service_role`; failures are mapped as in
-   * {@link UserClient.transaction}.
+   * `UserClient.transaction`.
    *
    * @param fn - the calls to run together
    * @param limits - this transaction's deadline and signal (default: the client's)
