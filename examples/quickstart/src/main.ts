@@ -128,9 +128,11 @@ try {
 
   const [semantic] = await asAlice.memory.search({ query: 'which seat does alice like', limit: 1 })
   step(`semantic recall "which seat does alice like" → "${semantic?.content.slice(0, 60)}…"`)
-  const [hybrid] = await asAlice.memory.hybridSearch({ query: 'QX7Z9', limit: 1 })
+  // The booking code lives in the chat's session memories (memory learning keeps only the stated
+  // preference as a long-term fact), so the hybrid search looks there.
+  const [hybrid] = await asAlice.memory.hybridSearch({ query: 'QX7Z9', sessionId: session.id, limit: 1 })
   step(
-    `hybrid recall "QX7Z9" → "…${hybrid?.content.slice(-40)}" (full-text rank ${hybrid?.textRank}, vector rank ${hybrid?.vectorRank})`,
+    `hybrid recall "QX7Z9" in the chat's memories → "…${hybrid?.content.slice(-40)}" (full-text rank ${hybrid?.textRank}, vector rank ${hybrid?.vectorRank})`,
   )
   const bobs = await asBob.memory.search({ query: 'which seat does alice like', limit: 5 })
   step(`bob searches the same words: ${bobs.length} hits (memories are owner-only)`)
