@@ -24,6 +24,14 @@ export interface FaultProxy {
   resetConnections(): void
   /** While on, every new connection is reset at once (a refused or failing connect). */
   refuse(on: boolean): void
+  /**
+   * Resets each of the next `count` new connections when its client sends its first message
+   * after the startup message: a connection that dies right after its handshake (for
+   * postgres.js, during its startup type lookup).
+   */
+  failAfterHandshake(count: number): void
+  /** Connections reset by {@link FaultProxy.failAfterHandshake} so far. */
+  handshakeFailures(): number
   /** Connections currently open through the proxy. */
   openConnections(): number
   /** Closes the proxy and every connection. */
@@ -43,6 +51,8 @@ export async function startFaultProxy(targetPort: number, latencyMs = 5): Promis
   let clientReceived = true
   let blackholed = false
   let refusing = false
+  let failAfterHandshake = 0
+  let handshakeFailures = 0
   const server: Server = createServer((client) => {
     if (refusing) {
       client.resetAndDestroy()
@@ -50,6 +60,9 @@ export async function startFaultProxy(targetPort: number, latencyMs = 5): Promis
     }
     const upstream = connect(targetPort, '127.0.0.1')
     const pair = { client, server: upstream }
+    let failing = failAfterHandshake > 0
+    if (failing) failAfterHandshake--
+    let clientMessages = 0
     pairs.add(pair)
     const end = () => {
       pairs.delete(pair)
@@ -60,6 +73,14 @@ export async function startFaultProxy(targetPort: number, latencyMs = 5): Promis
     upstream.on('error', end).on('close', end)
     client.on('data', (chunk) => {
       if (blackholed) return
+      clientMessages++
+      if (failing && clientMessages === 2) {
+        failing = false
+        handshakeFailures++
+        client.resetAndDestroy()
+        upstream.destroy()
+        return
+      }
       if (clientReceived) {
         flights++
         clientReceived = false
@@ -105,6 +126,10 @@ export async function startFaultProxy(targetPort: number, latencyMs = 5): Promis
     refuse: (on) => {
       refusing = on
     },
+    failAfterHandshake: (count) => {
+      failAfterHandshake = count
+    },
+    handshakeFailures: () => handshakeFailures,
     openConnections: () => pairs.size,
     close: async () => {
       for (const pair of pairs) {

@@ -1,17 +1,7 @@
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type QueryResult,
-  type TransactionSettings,
-} from 'kysely'
+import type { CompiledQuery, Dialect, QueryResult } from 'kysely'
 import { type Wire, wireKey } from '../wire.js'
 import { leavesConnectionBroken } from './broken-connection.js'
-import { beginStatement, commitOrThrow } from './transaction-statements.js'
+import { queryResult, type ScopedConnection, scopedDialect } from './scoped-dialect.js'
 
 /**
  * The slice of a `pg` (node-postgres) client the driver uses. Structural, so `@tripsage/core`
@@ -76,75 +66,37 @@ const guardedPools = new WeakSet<object>()
  * @param options - the pool and an optional connection-error observer
  */
 export function pgDialect(options: PgDialectOptions): Dialect {
-  return {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new PgDriver(options),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
+  const { pool } = options
+  const onError = (error: Error) => options.onConnectionError?.(error)
+  const connections = new WeakMap<object, PgConnection>()
+  if (!guardedPools.has(pool)) {
+    guardedPools.add(pool)
+    pool.on('error', onError)
   }
+  return scopedDialect({
+    async acquire() {
+      const client = await pool.connect()
+      let connection = connections.get(client)
+      if (!connection) {
+        connection = new PgConnection(client)
+        connections.set(client, connection)
+      }
+      if (!guardedClients.has(client)) {
+        guardedClients.add(client)
+        const c = connection
+        client.on('error', (error) => {
+          c.markBroken()
+          onError(error)
+        })
+      }
+      connection.failed = false
+      return connection
+    },
+    end: () => pool.end(),
+  })
 }
 
-class PgDriver implements Driver {
-  readonly #options: PgDialectOptions
-  readonly #connections = new WeakMap<object, PgConnection>()
-
-  constructor(options: PgDialectOptions) {
-    this.#options = options
-    const onError = (error: Error) => this.#options.onConnectionError?.(error)
-    if (!guardedPools.has(options.pool)) {
-      guardedPools.add(options.pool)
-      options.pool.on('error', onError)
-    }
-  }
-
-  async init(): Promise<void> {}
-
-  async acquireConnection(): Promise<DatabaseConnection> {
-    const client = await this.#options.pool.connect()
-    let connection = this.#connections.get(client)
-    if (!connection) {
-      connection = new PgConnection(client)
-      this.#connections.set(client, connection)
-    }
-    if (!guardedClients.has(client)) {
-      guardedClients.add(client)
-      const c = connection
-      client.on('error', (error) => {
-        c.failed = true
-        this.#options.onConnectionError?.(error)
-      })
-    }
-    connection.failed = false
-    return connection
-  }
-
-  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    await connection.executeQuery(beginStatement(settings))
-  }
-
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return commitOrThrow(connection)
-  }
-
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    try {
-      await connection.executeQuery(CompiledQuery.raw('rollback'))
-    } catch (error) {
-      ;(connection as PgConnection).failed = true
-      throw error
-    }
-  }
-
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    ;(connection as PgConnection).release()
-  }
-
-  async destroy(): Promise<void> {
-    await this.#options.pool.end()
-  }
-}
-
-class PgConnection implements DatabaseConnection {
+class PgConnection implements ScopedConnection {
   readonly #client: PgClientLike
   /** Set by the client's `'error'` event, a failed rollback or a destroy: never reuse it. */
   failed = false
@@ -163,16 +115,8 @@ class PgConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     try {
-      const result = await this.#client.query(compiledQuery.sql, compiledQuery.parameters)
-      const { command, rowCount, rows } = result
-      if (command === 'ROLLBACK' || command === 'COMMIT') return { rows: [{ command }] as R[] }
-      return {
-        numAffectedRows:
-          command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE'
-            ? BigInt(rowCount ?? 0)
-            : undefined,
-        rows: (rows ?? []) as R[],
-      }
+      const { command, rowCount, rows } = await this.#client.query(compiledQuery.sql, compiledQuery.parameters)
+      return queryResult(command, rowCount, (rows ?? []) as R[])
     } catch (error) {
       // A query error with a SQLSTATE leaves the connection usable; anything else (terminated,
       // reset, read timeout, not queryable) does not.
@@ -184,6 +128,10 @@ class PgConnection implements DatabaseConnection {
   // biome-ignore lint/correctness/useYield: streaming needs a cursor, which pipeline mode refuses
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('Streaming is not supported by the TripSage pg dialect')
+  }
+
+  markBroken(): void {
+    this.failed = true
   }
 
   release(): void {

@@ -1,17 +1,8 @@
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type QueryResult,
-  type TransactionSettings,
-} from 'kysely'
+import type { CompiledQuery, Dialect, QueryResult } from 'kysely'
 import { type Wire, wireKey } from '../wire.js'
 import { leavesConnectionBroken } from './broken-connection.js'
-import { beginStatement, commitOrThrow } from './transaction-statements.js'
+import { guardStartupTypeLookup } from './postgres-js-type-lookup.js'
+import { queryResult, type ScopedConnection, scopedDialect } from './scoped-dialect.js'
 
 /** The connection postgres.js hands to a query's `onexecute` hook. */
 interface PostgresJsBackend {
@@ -49,10 +40,17 @@ export interface PostgresJsSqlLike {
   reserve(): Promise<PostgresJsReservedLike>
   /** Ends every connection. */
   end(options?: { timeout?: number }): Promise<void>
+  /**
+   * Builds a query without running it (postgres.js sends a query only once it is awaited): how
+   * the dialect reaches postgres.js's query class to guard its startup type lookup.
+   */
+  unsafe?(query: string): PromiseLike<unknown>
   /** The parsed options; `prepare: false` turns named prepared statements off. */
   readonly options?: {
     /** `false` when the instance was made with `prepare: false` (behind a transaction pooler). */
     readonly prepare?: boolean
+    /** State shared by the instance's connections: `retries` drives the reconnect backoff. */
+    readonly shared?: { retries: number }
   }
 }
 
@@ -62,50 +60,18 @@ export interface PostgresJsSqlLike {
  * without waiting for earlier answers) and end a connection whose deadline passed. Prepared
  * statements follow the instance's `prepare` option (set `prepare: false` behind a transaction
  * pooler that does not keep them, such as Supavisor on port 6543 or PgBouncer before 1.21).
+ * It also guards postgres.js's startup type lookup, whose failure postgres.js would otherwise
+ * leave as an unhandled rejection (see `guardStartupTypeLookup`).
  *
  * @param sql - the postgres.js instance
  */
 export function postgresJsDialect(sql: PostgresJsSqlLike): Dialect {
-  return {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new PostgresJsDriver(sql),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  }
-}
-
-class PostgresJsDriver implements Driver {
-  readonly #sql: PostgresJsSqlLike
-
-  constructor(sql: PostgresJsSqlLike) {
-    this.#sql = sql
-  }
-
-  async init(): Promise<void> {}
-
-  async acquireConnection(): Promise<DatabaseConnection> {
-    return new PostgresJsConnection(await reserveWithWatchdog(this.#sql), this.#sql.options?.prepare !== false)
-  }
-
-  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    await connection.executeQuery(beginStatement(settings))
-  }
-
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return commitOrThrow(connection)
-  }
-
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'))
-  }
-
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    ;(connection as PostgresJsConnection).release()
-  }
-
-  async destroy(): Promise<void> {
-    await this.#sql.end({ timeout: 5 })
-  }
+  guardStartupTypeLookup(sql)
+  const prepare = sql.options?.prepare !== false
+  return scopedDialect({
+    acquire: async () => new PostgresJsConnection(await reserveWithWatchdog(sql), prepare),
+    end: () => sql.end({ timeout: 5 }),
+  })
 }
 
 /** How long a reservation may stay unanswered before a second one is asked for. */
@@ -139,6 +105,7 @@ function reserveWithWatchdog(sql: PostgresJsSqlLike): Promise<PostgresJsReserved
           }
           settled = true
           clearTimeout(timer)
+          resetReconnectBackoff(sql)
           resolve(reserved)
         },
         (error: unknown) => {
@@ -159,7 +126,19 @@ function reserveWithWatchdog(sql: PostgresJsSqlLike): Promise<PostgresJsReserved
   })
 }
 
-class PostgresJsConnection implements DatabaseConnection {
+/**
+ * A reservation resolved, so a connection came up: reset the instance's reconnect backoff, as
+ * postgres.js does itself after a connect, except for a connect a reservation started (it
+ * returns before its reset while it fetches array types). Without this, every connection lost to
+ * a fault grows the shared retry count for good, and the reconnect delay
+ * (`(0.5…1) × min(3^retries / 100, 20)` s) reaches 10–20 s after a handful of faults.
+ */
+function resetReconnectBackoff(sql: PostgresJsSqlLike): void {
+  const shared = sql.options?.shared
+  if (shared && typeof shared.retries === 'number') shared.retries = 0
+}
+
+class PostgresJsConnection implements ScopedConnection {
   readonly #reserved: PostgresJsReservedLike
   readonly #prepare: boolean
   #backend: PostgresJsBackend | undefined
@@ -201,20 +180,16 @@ class PostgresJsConnection implements DatabaseConnection {
       if (leavesConnectionBroken(error)) this.#broken = true
       throw error
     }
-    const { command, count } = result
-    if (command === 'ROLLBACK' || command === 'COMMIT') return { rows: [{ command }] as R[] }
-    return {
-      numAffectedRows:
-        command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE'
-          ? BigInt(count ?? 0)
-          : undefined,
-      rows: Array.from(result) as R[],
-    }
+    return queryResult(result.command, result.count, Array.from(result) as R[])
   }
 
   // biome-ignore lint/correctness/useYield: not needed by the SDK; use the postgres.js instance directly
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('Streaming is not supported by the TripSage postgres.js dialect')
+  }
+
+  markBroken(): void {
+    this.#broken = true
   }
 
   release(): void {
