@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
+import { closedPort } from './faults.test-support.js'
 import { migrate } from './migrate.js'
 import { applyPlatform } from './platform.js'
 import type { TripSageDatabase } from './schema.js'
@@ -45,7 +45,7 @@ export async function startRestartableCluster(): Promise<RestartableCluster> {
   const pgRun = (program: string, args: string[]) =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, program), ...args]) : run(join(bin, program), args)
   await pgRun('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'])
-  const port = await freePort()
+  const port = await closedPort()
   const serverOptions = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`
   const pgCtl = (...args: string[]) => pgRun('pg_ctl', ['-D', dataDir, '-l', join(root, 'log'), ...args])
   await pgCtl('-o', serverOptions, '-w', 'start')
@@ -83,16 +83,4 @@ function postgresBin(): string {
     if (existsSync(join(base, version, 'bin', 'pg_ctl'))) return join(base, version, 'bin')
   }
   throw new Error('PostgreSQL server binaries not found: install the Debian package `postgresql`')
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }

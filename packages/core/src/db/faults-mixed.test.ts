@@ -1,29 +1,16 @@
 import { createTestDatabase } from '@tripsage/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createTripSage } from '../client.js'
-import {
-  type FaultBench,
-  failOnEscapes,
-  outcome,
-  projectDriver,
-  startFaultBench,
-  tally,
-  tripInput,
-} from './faults.test-support.js'
+import { outcome, projectDriver, tally, tripInput, useFaultBench } from './faults.test-support.js'
 
 const driver = projectDriver()
 
 describe.runIf(driver)(`faults mixed into a workload on native PostgreSQL through ${driver?.name}`, () => {
-  failOnEscapes()
-  let bench: FaultBench
-  beforeAll(async () => {
-    bench = await startFaultBench(await createTestDatabase(), driver!)
-  }, 60_000)
-  afterAll(() => bench?.close())
+  const bench = useFaultBench(() => createTestDatabase(), driver!)
 
   it('after 1,000 calls with faults mixed in, holds no leaked or idle-in-transaction connection', async () => {
-    const tripsage = createTripSage({ db: bench.open({ max: 4 }), deadlineMs: 2_000 })
-    const users = await Promise.all(Array.from({ length: 8 }, () => bench.newUser()))
+    const tripsage = createTripSage({ db: bench().open({ max: 4 }), deadlineMs: 2_000 })
+    const users = await Promise.all(Array.from({ length: 8 }, () => bench().newUser()))
     const trip = await tripsage.forUser(users[0]!).trips.create(tripInput)
     const outcomes: string[] = []
     let next = 0
@@ -33,8 +20,8 @@ describe.runIf(driver)(`faults mixed into a workload on native PostgreSQL throug
       const me = tripsage.forUser(user)
       while (next < 1_000) {
         const i = next++
-        if (i % 100 === 50) await bench.terminateAppBackends()
-        if (i % 100 === 0) bench.proxy.resetConnections()
+        if (i % 100 === 50) await bench().terminateAppBackends()
+        if (i % 100 === 0) bench().proxy.resetConnections()
         const call =
           i % 3 === 0
             ? me.trips.create(tripInput)
@@ -52,7 +39,7 @@ describe.runIf(driver)(`faults mixed into a workload on native PostgreSQL throug
     expect(outcomes.filter((o) => o !== 'fulfilled' && o !== 'unavailable')).toEqual([])
     console.info(`1,000 calls with faults through ${driver?.name}:`, JSON.stringify(tally(outcomes)))
     // Settled: nothing left in a transaction or running, no more connections than the pool's size.
-    const backends = await bench.appBackends()
+    const backends = await bench().appBackends()
     expect(backends['idle in transaction'] ?? 0).toBe(0)
     expect(backends.active ?? 0).toBe(0)
     expect(Object.values(backends).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(4)

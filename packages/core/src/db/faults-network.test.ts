@@ -1,49 +1,36 @@
 import { createTestDatabase } from '@tripsage/testing'
 import { type Kysely, sql } from 'kysely'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTripSage } from '../client.js'
 import { TripSageError } from '../errors.js'
-import {
-  closedPort,
-  type FaultBench,
-  failOnEscapes,
-  outcome,
-  projectDriver,
-  startFaultBench,
-  until,
-} from './faults.test-support.js'
+import { closedPort, outcome, projectDriver, until, useFaultBench } from './faults.test-support.js'
 import type { TripSageDatabase } from './schema.js'
 
 const driver = projectDriver()
 
 describe.runIf(driver)(`network faults on native PostgreSQL through ${driver?.name}`, () => {
-  failOnEscapes()
-  let bench: FaultBench
+  const bench = useFaultBench(() => createTestDatabase(), driver!)
   let db: Kysely<TripSageDatabase>
-  beforeAll(async () => {
-    bench = await startFaultBench(await createTestDatabase(), driver!)
-  }, 60_000)
-  afterAll(() => bench?.close())
   beforeEach(() => {
-    db = bench.open()
+    db = bench().open()
   })
   afterEach(async () => {
-    bench.proxy.blackhole(false)
-    bench.proxy.failAfterHandshake(0)
+    bench().proxy.blackhole(false)
+    bench().proxy.failAfterHandshake(0)
     await db.destroy()
   })
 
   it('maps a connection reset to unavailable', async () => {
-    const me = createTripSage({ db }).forUser(await bench.newUser())
+    const me = createTripSage({ db }).forUser(await bench().newUser())
     const sleeping = outcome(me.transaction(async (tx) => sql`select pg_sleep(30)`.execute(tx.db)))
     await until(async () => {
-      const { rows } = await bench.admin.query(
+      const { rows } = await bench().admin.query(
         `select 1 from pg_stat_activity
           where application_name = 'tripsage' and datname = current_database() and query like 'select pg_sleep%'`,
       )
       return rows.length > 0
     })
-    bench.proxy.resetConnections()
+    bench().proxy.resetConnections()
     expect(await sleeping).toBe('unavailable')
     expect(await outcome(me.trips.list())).toBe('fulfilled')
   })
@@ -52,10 +39,10 @@ describe.runIf(driver)(`network faults on native PostgreSQL through ${driver?.na
     const closed = await closedPort()
     const urls = [
       `postgresql://postgres@127.0.0.1:${closed}/postgres`,
-      bench.url.replace('postgres@', 'no_such_role@'),
-      `${bench.url}?sslmode=require`,
+      bench().url.replace('postgres@', 'no_such_role@'),
+      `${bench().url}?sslmode=require`,
     ]
-    const user = await bench.newUser()
+    const user = await bench().newUser()
     await Promise.all(
       urls.map(async (url) => {
         const broken = driver!.open(url, { max: 1 })
@@ -74,20 +61,20 @@ describe.runIf(driver)(`network faults on native PostgreSQL through ${driver?.na
     // A cold pool: each connection is new, and its first query after the handshake is reset. On
     // postgres.js that query is its own array-type lookup, whose failure it used to leave as an
     // unhandled rejection (upstream #1192/#1223); `failOnEscapes` fails the test on any.
-    const me = createTripSage({ db, deadlineMs: 5_000 }).forUser(await bench.newUser())
-    bench.proxy.failAfterHandshake(4)
+    const me = createTripSage({ db, deadlineMs: 5_000 }).forUser(await bench().newUser())
+    bench().proxy.failAfterHandshake(4)
     const outcomes = await Promise.all(Array.from({ length: 6 }, () => outcome(me.trips.list())))
     expect(outcomes.filter((o) => o !== 'fulfilled' && o !== 'unavailable')).toEqual([])
-    expect(bench.proxy.handshakeFailures()).toBeGreaterThan(0)
-    bench.proxy.failAfterHandshake(0)
+    expect(bench().proxy.handshakeFailures()).toBeGreaterThan(0)
+    bench().proxy.failAfterHandshake(0)
     expect(await outcome(me.trips.list())).toBe('fulfilled')
   })
 
   it('ends a call on a black-holed network in unavailable at its deadline, and destroys its connection', async () => {
     const tripsage = createTripSage({ db, deadlineMs: 500 })
-    const me = tripsage.forUser(await bench.newUser())
+    const me = tripsage.forUser(await bench().newUser())
     await me.trips.list()
-    bench.proxy.blackhole(true)
+    bench().proxy.blackhole(true)
     const [error, tx] = await Promise.all([
       me.trips.list().catch((e: unknown) => e),
       // A transaction and a per-call override end the same way.
@@ -96,16 +83,18 @@ describe.runIf(driver)(`network faults on native PostgreSQL through ${driver?.na
     expect(TripSageError.isInstance(error) && error.code).toBe('unavailable')
     expect((error as TripSageError).details).toEqual({ reason: 'deadline' })
     expect((tx as TripSageError).details).toEqual({ reason: 'deadline' })
-    bench.proxy.blackhole(false)
+    bench().proxy.blackhole(false)
     // The connections that timed out were destroyed, not returned to the pool.
-    await until(() => bench.proxy.openConnections() <= 1)
+    await until(() => bench().proxy.openConnections() <= 1)
     const recovered = tripsage.forUser({ sub: me.userId, role: 'authenticated' }, { deadlineMs: 15_000 })
     expect(await outcome(recovered.trips.list())).toBe('fulfilled')
   })
 
   it('cancels a call when its signal aborts, and sets the server-side limits transaction-locally', async () => {
     const controller = new AbortController()
-    const me = createTripSage({ db, deadlineMs: 60_000 }).forUser(await bench.newUser(), { signal: controller.signal })
+    const me = createTripSage({ db, deadlineMs: 60_000 }).forUser(await bench().newUser(), {
+      signal: controller.signal,
+    })
     const limits = await me.transaction(async (tx) => {
       const { rows } = await sql<{ statement: string; idle: string }>`
         select current_setting('statement_timeout') as statement,
@@ -116,7 +105,7 @@ describe.runIf(driver)(`network faults on native PostgreSQL through ${driver?.na
     expect(limits?.idle).toBe(limits?.statement)
     const sleeping = me.transaction(async (tx) => sql`select pg_sleep(30)`.execute(tx.db)).catch((e: unknown) => e)
     await until(async () => {
-      const { rows } = await bench.admin.query(
+      const { rows } = await bench().admin.query(
         `select 1 from pg_stat_activity
           where application_name = 'tripsage' and datname = current_database() and query like 'select pg_sleep%'`,
       )
@@ -127,7 +116,7 @@ describe.runIf(driver)(`network faults on native PostgreSQL through ${driver?.na
   })
 
   it('lets the server end a statement that outlives its deadline (statement_timeout)', async () => {
-    const me = createTripSage({ db, deadlineMs: 0 }).forUser(await bench.newUser())
+    const me = createTripSage({ db, deadlineMs: 0 }).forUser(await bench().newUser())
     const error = await me.scope
       .run((trx) => sql`select pg_sleep(30)`.execute(trx), { settings: { statement_timeout: '300' } })
       .catch((e: unknown) => e)

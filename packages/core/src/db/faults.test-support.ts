@@ -80,7 +80,7 @@ export async function until(check: () => Promise<boolean> | boolean): Promise<vo
   throw new Error('condition never held')
 }
 
-/** A loopback port nothing listens on. */
+/** A loopback port nothing listened on a moment ago: to be refused, or for a server to listen on. */
 export async function closedPort(): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -111,6 +111,29 @@ export interface FaultBench {
   terminateAppBackends(): Promise<number>
   /** Closes everything it opened, and the database. */
   close(): Promise<void>
+}
+
+/**
+ * The per-file setup of a native fault suite, inside its `describe`: fails each test after which
+ * anything escaped ({@link failOnEscapes}), and starts a {@link FaultBench} over the database
+ * `create` gives (the file's `createTestDatabase()`, which also makes `vitest.workspace.ts` run
+ * the file in the native projects) before the suite, closing it after.
+ *
+ * @param create - makes the file's test database
+ * @param driver - the wiring under test
+ * @returns the bench, once the suite started
+ */
+export function useFaultBench(create: () => Promise<TestDatabase>, driver: TestDriver): () => FaultBench {
+  failOnEscapes()
+  let bench: FaultBench | undefined
+  beforeAll(async () => {
+    bench = await startFaultBench(await create(), driver)
+  }, 60_000)
+  afterAll(() => bench?.close())
+  return () => {
+    if (!bench) throw new Error('the fault bench is not started')
+    return bench
+  }
 }
 
 /**
