@@ -12,6 +12,7 @@
  *    server, and a plain `pg.Pool` + Kysely `PostgresDialect`. Round trips per call are counted in
  *    the proxy for every operation, next to the raw statements' (goal: SDK = raw).
  */
+import { cpus, loadavg } from 'node:os'
 import { createTripSage, type UserClient } from '@tripsage/core'
 import { createPostgresDatabase } from '@tripsage/core/pg'
 import { createPostgresJsDatabase } from '@tripsage/core/postgres-js'
@@ -36,6 +37,7 @@ import type { Operation, OperationSet } from './operations/operation.js'
 import { tripOperations } from './operations/trips.js'
 
 const { quick } = parseArgs()
+const loadAtStart = loadavg()[0]!
 const embedded = quick
   ? { iterations: 30, warmup: 10, budgetMs: 400, minIterations: 8 }
   : { iterations: 300, warmup: 50 }
@@ -217,6 +219,7 @@ await writeResult({
   ],
   checks: [],
   notes: [
+    `load average (1 min): ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end, ${cpus().length} cores shared`,
     '`memory.add` runs two scope transactions by design (the dedup lookup, then the insert), so that no transaction stays open while the embedder is called; each pays the scope entry and commit.',
     'The suite runs ANALYZE after seeding, as autovacuum would on a server (PGlite has none). Without it, `chat.messages.history` on a 1 000-message session took ~64 ms instead of ~2 ms: with no statistics the planner sorts every row of the session and evaluates the `private.can_read_chat_session` policy function on each.',
     ...[...tripPatterns].map(

@@ -19,6 +19,7 @@ export const attachmentAndKeyOperations: OperationSet = async ({ db, owner }) =>
   return [
     { name: 'attachments.list (page of 20)', call: (c) => c.attachments.list({ limit: 20 }) },
     { name: 'attachments.get', call: (c) => c.attachments.get(attachmentId) },
+    { name: 'attachments.find', call: (c) => c.attachments.find(attachmentId) },
     { name: 'keys.list', call: (c) => c.keys.list() },
   ]
 }

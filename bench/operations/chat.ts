@@ -41,5 +41,11 @@ export const chatOperations: OperationSet = async ({ me }) => {
         c.chat.toolCalls.record(session.id, { toolName: 'search_hotels', arguments: { city: 'Lisbon', i } }),
     },
     { name: 'searchCache.get (hit)', call: (c) => c.searchCache.get('hotels', query) },
+    { name: 'chat.sessions.create', call: (c, i) => c.chat.sessions.create({ title: `Bench ${i}` }) },
+    { name: 'chat.messages.count', call: (c) => c.chat.messages.count(session.id) },
+    {
+      name: 'searchCache.put',
+      call: (c, i) => c.searchCache.put('flights', { from: 'LIS', to: 'OPO', i }, { flights: [] }, { ttlSeconds: 60 }),
+    },
   ]
 }

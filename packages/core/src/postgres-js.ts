@@ -8,6 +8,7 @@
  */
 import { Kysely } from 'kysely'
 import { type PostgresJsSqlLike, postgresJsDialect } from './db/drivers/postgres-js-driver.js'
+import { sendPostgresJsWritesAtOnce } from './db/drivers/postgres-js-no-delay.js'
 import type { TripSageDatabase } from './db/schema.js'
 
 export { type PostgresJsSqlLike, postgresJsDialect } from './db/drivers/postgres-js-driver.js'
@@ -15,7 +16,10 @@ export { type PostgresJsSqlLike, postgresJsDialect } from './db/drivers/postgres
 /**
  * The SDK's Kysely instance over a postgres.js instance. Create the instance with the options
  * the production guide gives (`prepare: false` behind the Supavisor transaction pooler,
- * `connect_timeout`, `idle_timeout`); `db.destroy()` ends it.
+ * `connect_timeout`, `idle_timeout`); `db.destroy()` ends it. On Node, Bun and Deno, connections
+ * it opens afterwards send every write at once (TCP_NODELAY, as `pg` does; postgres.js has no
+ * option for it), so a call's `commit` leaves with its statement however large the statement is;
+ * an instance with its own `socket`, a Unix socket `path` or several hosts is left as it is.
  *
  * @example
  * import postgres from 'postgres'
@@ -25,5 +29,7 @@ export { type PostgresJsSqlLike, postgresJsDialect } from './db/drivers/postgres
  * @param sql - the postgres.js instance (`postgres(url, options)`)
  */
 export function createPostgresJsDatabase(sql: PostgresJsSqlLike): Kysely<TripSageDatabase> {
+  // Nagle's algorithm would hold a pipelined `commit` behind a statement of 1 kB or more.
+  sendPostgresJsWritesAtOnce(sql)
   return new Kysely<TripSageDatabase>({ dialect: postgresJsDialect(sql) })
 }

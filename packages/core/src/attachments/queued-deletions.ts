@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { oneStatement } from '../db/run-in-scope.js'
 import type { Scope } from '../db/scope.js'
 import type { BlobStore } from '../storage/blob-store.js'
 import { retryIdempotent } from './retry.js'
@@ -57,24 +58,28 @@ export async function deleteQueuedObjects(
           for update skip locked)
       returning d.id, d.file_path`.execute(trx)
     return rows
-  })
+  }, oneStatement)
   if (leased.length === 0) return { deleted: 0, failed: 0 }
   try {
     await retryIdempotent(() => store.remove(leased.map((r) => r.file_path)))
   } catch {
     await scope
-      .run((trx) =>
-        sql`update private.storage_deletions
+      .run(
+        (trx) =>
+          sql`update private.storage_deletions
                set locked_until = null, last_error = 'remove_failed',
                    available_at = now() + make_interval(secs => least(${maxBackoffSeconds}, 30 * power(2, least(attempts, 12)))::double precision)
              where id = any(${leased.map((r) => r.id)}::uuid[])`.execute(trx),
+        oneStatement,
       )
       .catch(() => undefined) // the lease expires anyway
     return { deleted: 0, failed: leased.length }
   }
   await retryIdempotent(() =>
-    scope.run((trx) =>
-      sql`delete from private.storage_deletions where id = any(${leased.map((r) => r.id)}::uuid[])`.execute(trx),
+    scope.run(
+      (trx) =>
+        sql`delete from private.storage_deletions where id = any(${leased.map((r) => r.id)}::uuid[])`.execute(trx),
+      oneStatement,
     ),
   )
   return { deleted: leased.length, failed: 0 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { TripSageOptions } from '../client.js'
 import { toTripSageError } from '../db/database-error.js'
 import { jsonbValue } from '../db/json-param.js'
+import { oneStatement } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { NotFoundError, TripSageError } from '../errors.js'
 import { noopTracer, withSpan } from '../telemetry.js'
@@ -54,9 +55,11 @@ export function createAttachmentsServiceRepository(scope: Scope, ports: TripSage
   attachmentSettings(ports) // fail fast on bad options, at createTripSage time
   const tracer = ports.tracer ?? noopTracer
 
+  // Every call here sends one statement per scope run: `commit` leaves with it (one round trip
+  // on a pipelining driver).
   async function run<T>(fn: (trx: ScopedTransaction) => Promise<T>): Promise<T> {
     try {
-      return await scope.run(fn)
+      return await scope.run(fn, oneStatement)
     } catch (error) {
       throw toTripSageError(error, 'attachment')
     }

@@ -179,18 +179,22 @@ export function createChatMessagesRepository(scope: Scope): ChatMessagesReposito
 
     async count(rawSessionId) {
       const sessionId = parseInput(ChatId, rawSessionId, what)
-      const row = await runInScope(scope, what, (trx) =>
-        trx
-          .selectFrom('chat_sessions as s')
-          .where('s.id', '=', sessionId)
-          .select((eb) =>
-            eb
-              .selectFrom('chat_messages as m')
-              .whereRef('m.session_id', '=', 's.id')
-              .select(sql<number>`count(*)::integer`.as('n'))
-              .as('count'),
-          )
-          .executeTakeFirst(),
+      const row = await runInScope(
+        scope,
+        what,
+        (trx) =>
+          trx
+            .selectFrom('chat_sessions as s')
+            .where('s.id', '=', sessionId)
+            .select((eb) =>
+              eb
+                .selectFrom('chat_messages as m')
+                .whereRef('m.session_id', '=', 's.id')
+                .select(sql<number>`count(*)::integer`.as('n'))
+                .as('count'),
+            )
+            .executeTakeFirst(),
+        oneStatement,
       )
       if (!row) throw new NotFoundError('Chat session not found')
       return Number(row.count)

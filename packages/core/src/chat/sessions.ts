@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { jsonbValue } from '../db/json-param.js'
-import { runInScope, scopeUserId } from '../db/run-in-scope.js'
-import type { Scope } from '../db/scope.js'
+import { oneStatement, runInScope, scopeUserId } from '../db/run-in-scope.js'
+import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { timestamptzFromText } from '../db/temporal-param.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js'
 import { decodeCursor, type Page, toPage } from '../pagination.js'
@@ -58,12 +58,13 @@ function decodeSessionCursor(cursor: string): [string, string] {
  */
 export function createChatSessionsRepository(scope: Scope): ChatSessionsRepository {
   const userId = scopeUserId(scope)
+  // Every call here sends one statement, or one write followed only by a read explaining an
+  // empty result: each statement may commit on its own, `commit` in its flight (one round trip).
+  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn, oneStatement)
 
   const find = async (rawId: string): Promise<ChatSession | null> => {
     const id = parseInput(ChatId, rawId, what)
-    const row = await runInScope(scope, what, (trx) =>
-      trx.selectFrom('chat_sessions').selectAll().where('id', '=', id).executeTakeFirst(),
-    )
+    const row = await run((trx) => trx.selectFrom('chat_sessions').selectAll().where('id', '=', id).executeTakeFirst())
     return row ? toChatSession(row) : null
   }
 
@@ -76,7 +77,7 @@ export function createChatSessionsRepository(scope: Scope): ChatSessionsReposito
         title: input.title ?? null,
         metadata: jsonbValue<string>(input.metadata ?? {}),
       }
-      const row = await runInScope(scope, what, (trx) => {
+      const row = await run((trx) => {
         const tripId = input.tripId
         if (!tripId) return trx.insertInto('chat_sessions').values(values).returningAll().executeTakeFirst()
         // Insert only when the trip is visible (visible = accessible): an unknown or foreign trip
@@ -113,7 +114,7 @@ export function createChatSessionsRepository(scope: Scope): ChatSessionsReposito
     async list(rawInput) {
       const input = parseInput(ListChatSessionsInput, rawInput === undefined ? {} : rawInput, what)
       const after = input.cursor === undefined ? null : decodeSessionCursor(input.cursor)
-      const rows = await runInScope(scope, what, (trx) => {
+      const rows = await run((trx) => {
         let query = trx.selectFrom('chat_sessions').selectAll().select(cursorCreatedAt.as('cursor_created_at'))
         query = input.tripId ? query.where('trip_id', '=', input.tripId) : query.where('user_id', '=', userId)
         if (after) {
@@ -136,7 +137,7 @@ export function createChatSessionsRepository(scope: Scope): ChatSessionsReposito
 
     async end(rawId) {
       const id = parseInput(ChatId, rawId, what)
-      const row = await runInScope(scope, what, async (trx) => {
+      const row = await run(async (trx) => {
         const ended = await trx
           .updateTable('chat_sessions')
           .set({ ended_at: sql<string>`now()` })

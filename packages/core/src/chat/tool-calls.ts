@@ -1,9 +1,9 @@
 import { type RawBuilder, sql, type UpdateObject } from 'kysely'
 import type { Json } from '../db/database.types.js'
 import { jsonbValue } from '../db/json-param.js'
-import { runInScope, scopeUserId } from '../db/run-in-scope.js'
+import { oneStatement, runInScope, scopeUserId } from '../db/run-in-scope.js'
 import type { TripSageDatabase } from '../db/schema.js'
-import type { Scope } from '../db/scope.js'
+import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { ForbiddenError, NotFoundError } from '../errors.js'
 import type { JsonValue } from '../json-value.js'
 import { parseInput } from '../validation.js'
@@ -48,10 +48,13 @@ function jsonb(value: JsonValue): RawBuilder<Json> {
  */
 export function createChatToolCallsRepository(scope: Scope): ChatToolCallsRepository {
   const userId = scopeUserId(scope)
+  // Every call here sends one statement, or one write followed only by reads explaining an
+  // empty result: each statement may commit on its own, `commit` in its flight (one round trip).
+  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn, oneStatement)
 
   /** One UPDATE; the status trigger raises 55000 (→ conflict) for a refused transition. */
   async function transition(id: string, change: ToolCallChange): Promise<ChatToolCall> {
-    const row = await runInScope(scope, what, async (trx) => {
+    const row = await run(async (trx) => {
       const updated = await trx
         .updateTable('chat_tool_calls')
         .set(change)
@@ -71,7 +74,7 @@ export function createChatToolCallsRepository(scope: Scope): ChatToolCallsReposi
     async record(rawSessionId, rawInput) {
       const sessionId = parseInput(ChatId, rawSessionId, what)
       const input = parseInput(RecordToolCallInput, rawInput, what)
-      const row = await runInScope(scope, what, async (trx): Promise<ChatToolCallRow> => {
+      const row = await run(async (trx): Promise<ChatToolCallRow> => {
         // Locking the session filters it to its owner (RLS applies UPDATE policies to locking
         // reads), so a collaborator writes nothing instead of tripping over the ended-session check.
         const session = trx
@@ -131,7 +134,7 @@ export function createChatToolCallsRepository(scope: Scope): ChatToolCallsReposi
 
     async get(rawId) {
       const id = parseInput(ChatId, rawId, what)
-      const row = await runInScope(scope, what, (trx) =>
+      const row = await run((trx) =>
         trx.selectFrom('chat_tool_calls').selectAll().where('id', '=', id).executeTakeFirst(),
       )
       if (!row) throw new NotFoundError('Tool call not found')

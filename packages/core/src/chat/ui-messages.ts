@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Json } from '../db/database.types.js'
 import { jsonbValue } from '../db/json-param.js'
-import { runInScope, scopeUserId } from '../db/run-in-scope.js'
+import { oneStatement, runInScope, scopeUserId } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js'
 import type { JsonObject } from '../json-value.js'
@@ -296,37 +296,43 @@ export async function loadUIMessages<MESSAGE extends UIMessageLike = UIMessageLi
 ): Promise<MESSAGE[]> {
   const sessionId = parseInput(ChatId, rawSessionId, what)
   const options = parseInput(LoadUIMessagesInput, rawOptions ?? {}, 'UI message load options')
-  const rows = await runInScope(scope, what, async (trx) => {
-    let beforeSeq: number | null = null
-    if (options.before !== undefined) {
-      const anchor = await trx
-        .selectFrom('chat_messages')
-        .select('seq')
-        .where('session_id', '=', sessionId)
-        .where(uiIdOf, '=', options.before)
-        .executeTakeFirst()
-      if (!anchor) {
-        await assertSessionVisible(trx, sessionId)
-        throw new NotFoundError('Chat message not found in this session')
+  // Reads only, so each may commit on its own: without `before`, one statement and one round trip.
+  const rows = await runInScope(
+    scope,
+    what,
+    async (trx) => {
+      let beforeSeq: number | null = null
+      if (options.before !== undefined) {
+        const anchor = await trx
+          .selectFrom('chat_messages')
+          .select('seq')
+          .where('session_id', '=', sessionId)
+          .where(uiIdOf, '=', options.before)
+          .executeTakeFirst()
+        if (!anchor) {
+          await assertSessionVisible(trx, sessionId)
+          throw new NotFoundError('Chat message not found in this session')
+        }
+        beforeSeq = Number(anchor.seq)
       }
-      beforeSeq = Number(anchor.seq)
-    }
-    let query = trx
-      .selectFrom('chat_messages')
-      .select([
-        'role',
-        'seq',
-        uiIdOf.as('ui_id'),
-        partsOf.as('parts'),
-        metadataOf.as('ui_metadata'),
-        hasMetadataOf.as('has_metadata'),
-      ])
-      .where('session_id', '=', sessionId)
-    if (beforeSeq !== null) query = query.where('seq', '<', beforeSeq)
-    const page = await query.orderBy('seq', 'desc').limit(options.limit).execute()
-    if (page.length === 0) await assertSessionVisible(trx, sessionId)
-    return page
-  })
+      let query = trx
+        .selectFrom('chat_messages')
+        .select([
+          'role',
+          'seq',
+          uiIdOf.as('ui_id'),
+          partsOf.as('parts'),
+          metadataOf.as('ui_metadata'),
+          hasMetadataOf.as('has_metadata'),
+        ])
+        .where('session_id', '=', sessionId)
+      if (beforeSeq !== null) query = query.where('seq', '<', beforeSeq)
+      const page = await query.orderBy('seq', 'desc').limit(options.limit).execute()
+      if (page.length === 0) await assertSessionVisible(trx, sessionId)
+      return page
+    },
+    oneStatement,
+  )
   return rows.reverse().map((row) => {
     const message: { id: string; role: string; metadata?: unknown; parts: unknown } = {
       id: row.ui_id,

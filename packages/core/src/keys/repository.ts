@@ -1,5 +1,6 @@
 import type { TripSageOptions } from '../client.js'
 import { toTripSageError } from '../db/database-error.js'
+import { oneStatement } from '../db/run-in-scope.js'
 import type { Scope } from '../db/scope.js'
 import { noopTracer, withSpan } from '../telemetry.js'
 import { apiKeyColumns, toApiKeyInfo } from './api-key-row.js'
@@ -27,8 +28,10 @@ export function createUserKeysRepository(scope: Scope, ports: TripSageOptions): 
       withSpan(tracer, 'tripsage.keys.list_mine', {}, async () => {
         try {
           // No user_id filter: RLS (api_keys_select_owner) decides, as everywhere in a user scope.
-          const rows = await scope.run((trx) =>
-            trx.selectFrom('api_keys').select(apiKeyColumns).orderBy('service').orderBy('id').execute(),
+          // One statement: `commit` leaves with it (one round trip on a pipelining driver).
+          const rows = await scope.run(
+            (trx) => trx.selectFrom('api_keys').select(apiKeyColumns).orderBy('service').orderBy('id').execute(),
+            oneStatement,
           )
           return rows.map(toApiKeyInfo)
         } catch (error) {

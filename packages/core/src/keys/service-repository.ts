@@ -1,7 +1,8 @@
 import { sql } from 'kysely'
 import type { TripSageOptions } from '../client.js'
 import { databaseErrorInfo, toTripSageError } from '../db/database-error.js'
-import type { Scope, ScopedTransaction } from '../db/scope.js'
+import { oneStatement } from '../db/run-in-scope.js'
+import type { Scope, ScopedTransaction, ScopeRunOptions } from '../db/scope.js'
 import { NotFoundError, TripSageError, ValidationError } from '../errors.js'
 import { noopTracer, type SpanAttributes, withSpan } from '../telemetry.js'
 import { parseInput } from '../validation.js'
@@ -69,9 +70,14 @@ export function createKeysServiceRepository(scope: Scope, ports: TripSageOptions
   const settings = keySettings(ports)
   const tracer = ports.tracer ?? noopTracer
 
-  async function run<T>(fn: (trx: ScopedTransaction) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in the service scope. `options` is `oneStatement` for the calls that send one
+   * statement (one round trip on a pipelining driver); `set` stores, then reads the stored row
+   * back, in one transaction.
+   */
+  async function run<T>(fn: (trx: ScopedTransaction) => Promise<T>, options?: ScopeRunOptions): Promise<T> {
     try {
-      return await scope.run(fn)
+      return await scope.run(fn, options)
     } catch (error) {
       if (databaseErrorInfo(error)?.sqlState === '23503') {
         throw new NotFoundError('User not found', { cause: databaseErrorInfo(error) })
@@ -109,10 +115,12 @@ export function createKeysServiceRepository(scope: Scope, ports: TripSageOptions
     get: (userId, service) =>
       withSpan(tracer, 'tripsage.keys.get', attributes(service), async () => {
         const input = lookup(settings, userId, service)
-        const { rows } = await run((trx) =>
-          sql<{
-            key: string | null
-          }>`select private.get_user_api_key(${input.userId}::uuid, ${input.service}) as key`.execute(trx),
+        const { rows } = await run(
+          (trx) =>
+            sql<{
+              key: string | null
+            }>`select private.get_user_api_key(${input.userId}::uuid, ${input.service}) as key`.execute(trx),
+          oneStatement,
         )
         return rows[0]?.key ?? null
       }),
@@ -120,10 +128,12 @@ export function createKeysServiceRepository(scope: Scope, ports: TripSageOptions
     remove: (userId, service) =>
       withSpan(tracer, 'tripsage.keys.remove', attributes(service), async () => {
         const input = lookup(settings, userId, service)
-        const { rows } = await run((trx) =>
-          sql<{
-            deleted: boolean
-          }>`select private.delete_user_api_key(${input.userId}::uuid, ${input.service}) as deleted`.execute(trx),
+        const { rows } = await run(
+          (trx) =>
+            sql<{
+              deleted: boolean
+            }>`select private.delete_user_api_key(${input.userId}::uuid, ${input.service}) as deleted`.execute(trx),
+          oneStatement,
         )
         return rows[0]?.deleted === true
       }),
@@ -131,19 +141,24 @@ export function createKeysServiceRepository(scope: Scope, ports: TripSageOptions
     touch: (userId, service) =>
       withSpan(tracer, 'tripsage.keys.touch', attributes(service), async () => {
         const input = lookup(settings, userId, service)
-        await run((trx) => sql`select private.touch_user_api_key(${input.userId}::uuid, ${input.service})`.execute(trx))
+        await run(
+          (trx) => sql`select private.touch_user_api_key(${input.userId}::uuid, ${input.service})`.execute(trx),
+          oneStatement,
+        )
       }),
 
     list: (userId) =>
       withSpan(tracer, 'tripsage.keys.list', {}, async () => {
         const input = parseInput(ApiKeyLookup.pick({ userId: true }), { userId }, 'API key lookup')
-        const rows = await run((trx) =>
-          trx
-            .selectFrom('api_keys')
-            .select(apiKeyColumns)
-            .where('user_id', '=', input.userId)
-            .orderBy('service')
-            .execute(),
+        const rows = await run(
+          (trx) =>
+            trx
+              .selectFrom('api_keys')
+              .select(apiKeyColumns)
+              .where('user_id', '=', input.userId)
+              .orderBy('service')
+              .execute(),
+          oneStatement,
         )
         return rows.map(toApiKeyInfo)
       }),
@@ -152,8 +167,9 @@ export function createKeysServiceRepository(scope: Scope, ports: TripSageOptions
       withSpan(tracer, 'tripsage.keys.health', {}, async () => {
         const checkedAt = new Date().toISOString()
         try {
-          const { rows } = await run((trx) =>
-            sql<{ healthy: boolean }>`select private.check_vault_health() as healthy`.execute(trx),
+          const { rows } = await run(
+            (trx) => sql<{ healthy: boolean }>`select private.check_vault_health() as healthy`.execute(trx),
+            oneStatement,
           )
           return { healthy: rows[0]?.healthy === true, checkedAt }
         } catch (error) {

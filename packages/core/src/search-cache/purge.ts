@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { runInScope } from '../db/run-in-scope.js'
+import { oneStatement, runInScope } from '../db/run-in-scope.js'
 import type { Scope } from '../db/scope.js'
 import type { PurgedSearchCaches } from './schema.js'
 
@@ -22,19 +22,24 @@ const expired = sql<boolean>`expires_at <= now()`
 export function createSearchCacheMaintenance(scope: Scope): SearchCacheMaintenance {
   return {
     async purgeExpired() {
-      const row = await runInScope(scope, 'search cache entry', (trx) =>
-        trx
-          .with('destinations', (db) => db.deleteFrom('search_destinations').where(expired).returning('id'))
-          .with('flights', (db) => db.deleteFrom('search_flights').where(expired).returning('id'))
-          .with('hotels', (db) => db.deleteFrom('search_hotels').where(expired).returning('id'))
-          .with('activities', (db) => db.deleteFrom('search_activities').where(expired).returning('id'))
-          .selectNoFrom((eb) => [
-            eb.selectFrom('destinations').select(sql<number>`count(*)::integer`.as('n')).as('destinations'),
-            eb.selectFrom('flights').select(sql<number>`count(*)::integer`.as('n')).as('flights'),
-            eb.selectFrom('hotels').select(sql<number>`count(*)::integer`.as('n')).as('hotels'),
-            eb.selectFrom('activities').select(sql<number>`count(*)::integer`.as('n')).as('activities'),
-          ])
-          .executeTakeFirstOrThrow(),
+      // One statement: `commit` leaves with it (one round trip on a pipelining driver).
+      const row = await runInScope(
+        scope,
+        'search cache entry',
+        (trx) =>
+          trx
+            .with('destinations', (db) => db.deleteFrom('search_destinations').where(expired).returning('id'))
+            .with('flights', (db) => db.deleteFrom('search_flights').where(expired).returning('id'))
+            .with('hotels', (db) => db.deleteFrom('search_hotels').where(expired).returning('id'))
+            .with('activities', (db) => db.deleteFrom('search_activities').where(expired).returning('id'))
+            .selectNoFrom((eb) => [
+              eb.selectFrom('destinations').select(sql<number>`count(*)::integer`.as('n')).as('destinations'),
+              eb.selectFrom('flights').select(sql<number>`count(*)::integer`.as('n')).as('flights'),
+              eb.selectFrom('hotels').select(sql<number>`count(*)::integer`.as('n')).as('hotels'),
+              eb.selectFrom('activities').select(sql<number>`count(*)::integer`.as('n')).as('activities'),
+            ])
+            .executeTakeFirstOrThrow(),
+        oneStatement,
       )
       return {
         destinations: Number(row.destinations),

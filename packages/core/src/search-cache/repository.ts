@@ -1,8 +1,8 @@
 import { type Selectable, sql } from 'kysely'
 import { jsonbFromText, jsonbValue } from '../db/json-param.js'
-import { runInScope, scopeUserId } from '../db/run-in-scope.js'
+import { oneStatement, runInScope, scopeUserId } from '../db/run-in-scope.js'
 import type { TripSageDatabase } from '../db/schema.js'
-import type { Scope } from '../db/scope.js'
+import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { toIsoTimestamp } from '../db/timestamp.js'
 import type { JsonValue } from '../json-value.js'
 import { parseInput } from '../validation.js'
@@ -65,11 +65,13 @@ function toEntry(kind: SearchCacheKind, row: SearchCacheRow): SearchCacheEntry {
  */
 export function createSearchCacheRepository(scope: Scope): SearchCacheRepository {
   const userId = scopeUserId(scope)
+  // Each call is one statement: `commit` leaves with it (one round trip on a pipelining driver).
+  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn, oneStatement)
   return {
     async get(rawKind, rawQuery) {
       const { kind, query } = parseInput(GetSearchCacheInput, { kind: rawKind, query: rawQuery }, what)
       const queryHash = await searchQueryHash(query)
-      const row = await runInScope(scope, what, (trx) =>
+      const row = await run((trx) =>
         trx
           .selectFrom(tableOf(kind))
           .selectAll()
@@ -89,7 +91,7 @@ export function createSearchCacheRepository(scope: Scope): SearchCacheRepository
         what,
       )
       const queryHash = await searchQueryHash(query)
-      const row = await runInScope(scope, what, (trx) =>
+      const row = await run((trx) =>
         trx
           .insertInto(tableOf(kind))
           .values({

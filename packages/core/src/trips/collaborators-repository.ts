@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { deniedOrInvisible } from '../db/denied-or-invisible.js'
-import { runInScope } from '../db/run-in-scope.js'
+import { oneStatement, runInScope } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { NotFoundError } from '../errors.js'
 import { EntityId } from '../fields.js'
@@ -40,7 +40,9 @@ const what = 'collaborator'
  * @param scope - a user scope (or one bound to an open transaction)
  */
 export function createCollaboratorsRepository(scope: Scope): CollaboratorsRepository {
-  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn)
+  // Every call here sends one statement, or one write followed only by a read explaining an
+  // empty result: each statement may commit on its own, `commit` in its flight (one round trip).
+  const run = <T>(fn: (trx: ScopedTransaction) => Promise<T>) => runInScope(scope, what, fn, oneStatement)
   const membership = (tripId: string, userId: string) =>
     sql`select 1 from public.trip_collaborators where trip_id = ${tripId} and user_id = ${userId}`
 
