@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
 import { toTripSageError } from '../db/database-error.js'
+import { oneStatement } from '../db/run-in-scope.js'
 import { jsonbValue } from '../db/json-param.js'
 import type { Scope, ScopedTransaction, ScopeRunOptions } from '../db/scope.js'
 import { timestamptzFromText } from '../db/temporal-param.js'
@@ -145,6 +146,7 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
           where id = ${memoryId}::uuid ${sessionId === undefined ? sql`` : sql`and session_id = ${sessionId}::uuid`}`.execute(
         trx,
       ),
+      oneStatement,
     )
     const row = rows.rows[0]
     return row ? toMemory(row) : null
@@ -239,6 +241,7 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
               ${after ? sql`and (created_at, id) < (${timestamptzFromText(after[0] === null ? null : String(after[0]))}, ${after[1]}::uuid)` : sql``}
             order by created_at desc, id desc
             limit ${parsed.limit + 1}`.execute(trx),
+        oneStatement,
       )
       return toPage(rows.rows, parsed.limit, (row) => [row.created_key, row.id], toMemory)
     },
@@ -278,6 +281,7 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
             update ${tableRef(table)} set ${sql.join(set)}
             where id = ${memoryId}::uuid and content_hash = ${current.contentHash}
             returning ${memoryColumns(table)}`.execute(trx),
+        oneStatement,
       )
       const row = rows.rows[0]
       if (!row) {
@@ -297,6 +301,7 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
       const result = await run((trx) =>
         sql`delete from ${tableRef(table)} where id = ${memoryId}::uuid
             ${sessionId === undefined ? sql`` : sql`and session_id = ${sessionId}::uuid`}`.execute(trx),
+        oneStatement,
       )
       // Owner-only policies: 0 rows means absent or someone else's, both invisible.
       if (Number(result.numAffectedRows ?? 0) === 0) throw new NotFoundError('Memory not found')
@@ -313,6 +318,7 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
               returning 1
             )
             select count(*)::int as count from deleted`.execute(trx),
+        oneStatement,
       )
       return Number(rows.rows[0]?.count ?? 0)
     },
@@ -323,7 +329,7 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
     history: async (id, options) => {
       const memoryId = parseInput(MemoryId, id, what)
       const { limit } = parseInput(MemoryHistoryOptions, options ?? {}, what)
-      return run((trx) => readHistory(trx, memoryId, limit))
+      return run((trx) => readHistory(trx, memoryId, limit), oneStatement)
     },
 
     restore: async (ref, options) => {
