@@ -16,7 +16,7 @@ import { round } from './lib/timing.js'
 
 const { quick, rest } = parseArgs()
 const ROWS = Number(rest.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? (quick ? 2_000 : 10_000))
-const QUERIES = quick ? 20 : 50
+const QUERIES = Number(rest.find((a) => a.startsWith('--queries='))?.split('=')[1] ?? (quick ? 20 : 200))
 const CLUSTERS = 100
 const why = nativeUnavailable()
 if (why) throw new Error(`native PostgreSQL unavailable: ${why}`)
@@ -62,15 +62,19 @@ try {
   const exact: Set<string>[] = []
   for (const q of queries) exact.push(new Set(await top(q)))
   await sql`set maintenance_work_mem = '512MB'`.execute(db)
-  for (const ef of [64, 100, 200]) {
+  // `--indexes=16/64,12/64`: the (m, ef_construction) pairs to build, in order.
+  const indexes = (rest.find((a) => a.startsWith('--indexes='))?.split('=')[1] ?? '16/64,16/100,16/200,12/64,12/100')
+    .split(',')
+    .map((pair) => pair.split('/').map(Number) as [number, number])
+  for (const [m, ef] of indexes) {
     await sql`drop index if exists bench_hnsw_idx`.execute(db)
     const t0 = performance.now()
     await sql
       .raw(
-        `create index bench_hnsw_idx on public.bench_hnsw using hnsw (embedding extensions.vector_cosine_ops) with (m = 16, ef_construction = ${ef})`,
+        `create index bench_hnsw_idx on public.bench_hnsw using hnsw (embedding extensions.vector_cosine_ops) with (m = ${m}, ef_construction = ${ef})`,
       )
       .execute(db)
-    const row: ResultRow = { case: `ef_construction ${ef}`, 'build ms': round(performance.now() - t0, 0), rows: ROWS }
+    const row: ResultRow = { case: `m ${m}, ef_construction ${ef}`, 'build ms': round(performance.now() - t0, 0), rows: ROWS }
     await sql`set enable_seqscan = off`.execute(db)
     for (const efSearch of [40, 100, 200]) {
       await sql.raw(`set hnsw.ef_search = ${efSearch}`).execute(db)
@@ -90,7 +94,7 @@ await writeResult({
   name: 'hnsw-recall',
   title: 'HNSW recall against ef_construction and ef_search (native PostgreSQL)',
   mode: quick ? 'quick' : 'full',
-  setup: `PostgreSQL 15 + pgvector 0.8.0 (native tier); ${ROWS.toLocaleString('en-US')} clustered synthetic 1536-dim vectors of one user (the vector suite's generator), index built after the load (m 16), ${QUERIES} queries, recall@10 against an exact scan.`,
+  setup: `PostgreSQL 15 + pgvector 0.8.0 (native tier); ${ROWS.toLocaleString('en-US')} clustered synthetic 1536-dim vectors of one user (the vector suite's generator), index built after the load, ${QUERIES} queries, recall@10 against an exact scan.`,
   tables: [{ title: 'recall@10', rows, noChart: true }],
   checks: [],
   notes: [

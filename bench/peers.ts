@@ -58,6 +58,19 @@ const database = native
   : await createEmbeddedTestDatabase()
 const users: TestUser[] = []
 for (let i = 0; i < USERS; i++) users.push(await createTestUser(database.db))
+// `--tripsage-index=12/64`: rebuild TripSage's HNSW index with this m / ef_construction before the
+// load (to compare index settings; the default is the migrations' index as shipped).
+const indexArg = rest.find((a) => a.startsWith('--tripsage-index='))?.split('=')[1]
+if (indexArg) {
+  const [m, ef] = indexArg.split('/').map(Number)
+  if (!Number.isInteger(m) || !Number.isInteger(ef)) throw new Error(`--tripsage-index=m/ef_construction, got ${indexArg}`)
+  await sql.raw(`alter index public.memories_embedding_idx set (m = ${m}, ef_construction = ${ef})`).execute(database.db)
+  await sql`reindex index public.memories_embedding_idx`.execute(database.db)
+}
+const indexOptions = (
+  await sql<{ options: string }>`select array_to_string(reloptions, ', ') as options from pg_class
+    where oid = 'public.memories_embedding_idx'::regclass`.execute(database.db)
+).rows[0]!.options.replaceAll('=', ' ')
 const server = await startEmbeddingsServer(embedTexts, BENCH_EMBEDDING_MODEL)
 const socket = database.pglite ? await serveOverSocket(database.pglite, { delayMs: 0, maxConnections: 32 }) : null
 const nativeDb = native ? createPostgresDatabase({ connectionString: native.url, max: 4 }) : null
@@ -83,7 +96,7 @@ const notes: string[] = []
 const libraries: Library[] = []
 const unavailable: ResultRow[] = []
 const factories: [string, () => Promise<Library>][] = [
-  ['TripSage', () => oursLibrary(context, nativeDb ?? socket!.kysely({ max: 4, direct: true }).db, users)],
+  ['TripSage', () => oursLibrary(context, nativeDb ?? socket!.kysely({ max: 4, direct: true }).db, users, indexOptions)],
   ['LangChain PGVectorStore', () => peerAdapter('langchain', 'langchainLibrary')],
   ['mem0 OSS Memory', () => peerAdapter('mem0', 'mem0Library')],
 ]
