@@ -74,7 +74,11 @@ try {
         `create index bench_hnsw_idx on public.bench_hnsw using hnsw (embedding extensions.vector_cosine_ops) with (m = ${m}, ef_construction = ${ef})`,
       )
       .execute(db)
-    const row: ResultRow = { case: `m ${m}, ef_construction ${ef}`, 'build ms': round(performance.now() - t0, 0), rows: ROWS }
+    const row: ResultRow = {
+      case: `m ${m}, ef_construction ${ef}`,
+      'build ms': round(performance.now() - t0, 0),
+      rows: ROWS,
+    }
     await sql`set enable_seqscan = off`.execute(db)
     for (const efSearch of [40, 100, 200]) {
       await sql.raw(`set hnsw.ef_search = ${efSearch}`).execute(db)

@@ -101,45 +101,48 @@ export async function addMemories(
   // of rows a concurrent add committed, if any, then runs after it. Several writes share one
   // transaction (all-or-nothing).
   const singleWrite = tables.length + toRefresh.length === 1
-  const rows = await run(async (trx) => {
-    const written: MemoryRow[] = []
-    for (const table of tables) {
-      const batch = toInsert.filter((p) => p.table === table)
-      const result = await insertStatement(
-        table,
-        userId,
-        batch.map((p) => ({
-          memory_type: table === 'memories' ? (p.item.type ?? 'user_preference') : null,
-          session_id: p.item.sessionId ?? null,
-          content: p.item.content,
-          content_hash: p.hash,
-          embedding: toVectorText(vectorOf.get(p.key) as number[]),
-          embedding_model: p.model,
-          metadata: p.item.metadata ?? {},
-          importance: p.item.importance ?? 0.5,
-          source_message_id: p.item.sourceMessageId ?? null,
-          expires_at: p.item.expiresAt ?? null,
-        })),
-      ).execute(trx)
-      written.push(...result.rows)
-    }
-    for (const { p, row, expired, staleModel } of toRefresh) {
-      const set: RawBuilder<unknown>[] = []
-      if (expired) set.push(sql`expires_at = ${timestamptzFromText(p.item.expiresAt ?? null)}`)
-      if (staleModel) {
-        set.push(sql`embedding = ${toVectorText(vectorOf.get(p.key) as number[])}::extensions.vector`)
-        set.push(sql`embedding_model = ${p.model}`)
+  const rows = await run(
+    async (trx) => {
+      const written: MemoryRow[] = []
+      for (const table of tables) {
+        const batch = toInsert.filter((p) => p.table === table)
+        const result = await insertStatement(
+          table,
+          userId,
+          batch.map((p) => ({
+            memory_type: table === 'memories' ? (p.item.type ?? 'user_preference') : null,
+            session_id: p.item.sessionId ?? null,
+            content: p.item.content,
+            content_hash: p.hash,
+            embedding: toVectorText(vectorOf.get(p.key) as number[]),
+            embedding_model: p.model,
+            metadata: p.item.metadata ?? {},
+            importance: p.item.importance ?? 0.5,
+            source_message_id: p.item.sourceMessageId ?? null,
+            expires_at: p.item.expiresAt ?? null,
+          })),
+        ).execute(trx)
+        written.push(...result.rows)
       }
-      const result = await sql<MemoryRow>`
+      for (const { p, row, expired, staleModel } of toRefresh) {
+        const set: RawBuilder<unknown>[] = []
+        if (expired) set.push(sql`expires_at = ${timestamptzFromText(p.item.expiresAt ?? null)}`)
+        if (staleModel) {
+          set.push(sql`embedding = ${toVectorText(vectorOf.get(p.key) as number[])}::extensions.vector`)
+          set.push(sql`embedding_model = ${p.model}`)
+        }
+        const result = await sql<MemoryRow>`
         update ${tableRef(p.table)} set ${sql.join(set)} where id = ${row.id}::uuid
         returning ${memoryColumns(p.table)}`.execute(trx)
-      written.push(...result.rows)
-    }
-    const missing = distinct.filter((p) => resolve(p, written) === undefined && resolve(p, existing) === undefined)
-    // A concurrent add of the same content committed after this statement's snapshot: read it now.
-    if (missing.length > 0) written.push(...(await findExisting(trx, missing)))
-    return written
-  }, singleWrite ? oneStatement : undefined)
+        written.push(...result.rows)
+      }
+      const missing = distinct.filter((p) => resolve(p, written) === undefined && resolve(p, existing) === undefined)
+      // A concurrent add of the same content committed after this statement's snapshot: read it now.
+      if (missing.length > 0) written.push(...(await findExisting(trx, missing)))
+      return written
+    },
+    singleWrite ? oneStatement : undefined,
+  )
   return pending.map((p) => {
     const row = resolve(p, rows) ?? resolve(p, existing)
     if (!row) throw new TripSageError('internal', 'A memory was neither inserted nor found')

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import { toTripSageError } from '../db/database-error.js'
-import { oneStatement } from '../db/run-in-scope.js'
 import { jsonbValue } from '../db/json-param.js'
+import { oneStatement } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction, ScopeRunOptions } from '../db/scope.js'
 import { timestamptzFromText } from '../db/temporal-param.js'
 import { assertEmbedderFitsColumn, type Embedder } from '../embeddings/embedder.js'
@@ -140,12 +140,13 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
     const memoryId = parseInput(MemoryId, id, what)
     const { sessionId } = parseInput(MemorySelector, selector ?? {}, what)
     const table = tableOf(sessionId)
-    const rows = await run((trx) =>
-      sql<MemoryRow>`
+    const rows = await run(
+      (trx) =>
+        sql<MemoryRow>`
           select ${memoryColumns(table)} from ${tableRef(table)}
           where id = ${memoryId}::uuid ${sessionId === undefined ? sql`` : sql`and session_id = ${sessionId}::uuid`}`.execute(
-        trx,
-      ),
+          trx,
+        ),
       oneStatement,
     )
     const row = rows.rows[0]
@@ -233,8 +234,9 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
       const parsed = parseInput(ListMemoriesInput, input ?? {}, what)
       const table = tableOf(parsed.sessionId)
       const after = parsed.cursor === undefined ? undefined : decodeCursor(parsed.cursor, 2)
-      const rows = await run((trx) =>
-        sql<MemoryRow & { created_key: string }>`
+      const rows = await run(
+        (trx) =>
+          sql<MemoryRow & { created_key: string }>`
             select ${memoryColumns(table)}, ${createdKey} as created_key
             from ${tableRef(table)}
             where ${filterConditions(parsed)}
@@ -275,9 +277,10 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
       if (changes.importance !== undefined) set.push(sql`importance = ${changes.importance}`)
       if (changes.expiresAt !== undefined) set.push(sql`expires_at = ${timestamptzFromText(changes.expiresAt)}`)
       if (set.length === 0) return current
-      const rows = await run((trx) =>
-        // Guarded by the hash we embedded from: a concurrent content change makes this a conflict.
-        sql<MemoryRow>`
+      const rows = await run(
+        (trx) =>
+          // Guarded by the hash we embedded from: a concurrent content change makes this a conflict.
+          sql<MemoryRow>`
             update ${tableRef(table)} set ${sql.join(set)}
             where id = ${memoryId}::uuid and content_hash = ${current.contentHash}
             returning ${memoryColumns(table)}`.execute(trx),
@@ -298,8 +301,9 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
       const memoryId = parseInput(MemoryId, id, what)
       const { sessionId } = parseInput(MemorySelector, selector ?? {}, what)
       const table = tableOf(sessionId)
-      const result = await run((trx) =>
-        sql`delete from ${tableRef(table)} where id = ${memoryId}::uuid
+      const result = await run(
+        (trx) =>
+          sql`delete from ${tableRef(table)} where id = ${memoryId}::uuid
             ${sessionId === undefined ? sql`` : sql`and session_id = ${sessionId}::uuid`}`.execute(trx),
         oneStatement,
       )
@@ -310,8 +314,9 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
     forgetAll: async (input) => {
       const parsed = parseInput(ForgetAllMemoriesInput, input ?? {}, what)
       const table = tableOf(parsed.sessionId)
-      const rows = await run((trx) =>
-        sql<{ count: number | string }>`
+      const rows = await run(
+        (trx) =>
+          sql<{ count: number | string }>`
             with deleted as (
               delete from ${tableRef(table)}
               where ${filterConditions({ ...parsed, includeExpired: true })}

@@ -116,10 +116,12 @@ describe.each(testDrivers)('memory round trips through $name', (driver) => {
     const before = (await me.memory.list({ limit: 100 })).items.length
     // The session memory names another user's session: RLS refuses it, so the whole batch fails
     // and the long-term row is not written either.
-    const theirSession = (await createTripSage({ db }).forUser(await newUser()).chat.sessions.create()).id
-    const error = await me.memory
-      .addMany([fresh(), { ...fresh(), sessionId: theirSession }])
-      .catch((e: unknown) => e)
+    const theirSession = (
+      await createTripSage({ db })
+        .forUser(await newUser())
+        .chat.sessions.create()
+    ).id
+    const error = await me.memory.addMany([fresh(), { ...fresh(), sessionId: theirSession }]).catch((e: unknown) => e)
     expect(TripSageError.isInstance(error)).toBe(true)
     expect((await me.memory.list({ limit: 100 })).items.length).toBe(before)
     const mixed = await me.memory.addMany([fresh(), { ...fresh(), sessionId }])
