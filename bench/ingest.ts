@@ -220,6 +220,8 @@ if (engines.includes('postgres')) {
   }
 }
 notes.push(`load average (1 min) at end: ${loadavg()[0]!.toFixed(1)}`)
+const narrowed = rest.filter((a) => a.startsWith('--rows=') || a.startsWith('--variants='))
+if (narrowed.length > 0) notes.push(`Run with ${narrowed.join(' ')} (the suite's default sizes and variants narrowed).`)
 const checks: ResultCheck[] = rows
   .filter((r) => r.case.includes(chosen.name) && typeof r['recall@10 ef_search 100'] === 'number')
   .map((r) => atLeast(`${r.case} recall@10 (ef_search 100)`, r['recall@10 ef_search 100'] as number, 0.98))
