@@ -10,6 +10,7 @@
  * LangChain and mem0 are not in the default install: the first run installs `bench/peers/` (its
  * own lockfile) through `lib/peer-dependencies.ts`, so they are imported only after that.
  */
+import { loadavg } from 'node:os'
 import type { TripSageDatabase } from '@tripsage/core'
 import { createPostgresDatabase } from '@tripsage/core/pg'
 import { createEmbeddedTestDatabase, createTestUser, type TestUser } from '@tripsage/testing'
@@ -155,6 +156,7 @@ try {
     for (let i = 0; i < memories.length; i += BATCH) batchesOf.push([user, memories.slice(i, i + BATCH)])
   const loadMs = new Map<Library, number>(libraries.map((l) => [l, 0]))
   const failed = new Set<Library>()
+  const loadAtLoadStart = loadavg()[0]!
   log(`loading ${libraries.map((l) => l.name).join(', ')}, ${batchesOf.length} batches each, interleaved`)
   for (const [b, [user, batch]] of batchesOf.entries()) {
     for (let j = 0; j < libraries.length; j++) {
@@ -190,6 +192,11 @@ try {
     }
   }
   const oursInsert = insertRows.find((r) => r.case.startsWith('TripSage'))
+  const mem0Insert = insertRows.find((r) => r.case.startsWith('mem0'))
+  if (oursInsert)
+    notes.push(
+      `TripSage addMany(50) on ${engine === 'postgres' ? 'native PostgreSQL 15' : 'PGlite over pglite-socket'}: ${oursInsert['rows/s']} rows/s (embedding included, HNSW index maintained)${mem0Insert ? `, ${round((oursInsert['rows/s'] as number) / (mem0Insert['rows/s'] as number), 2)}× mem0` : ''}; load average (1 min) ${loadAtLoadStart.toFixed(1)} when the load began, ${loadavg()[0]!.toFixed(1)} when it ended.`,
+    )
   for (const row of insertRows)
     if (oursInsert && row !== oursInsert)
       row['TripSage rows/s ÷ this'] = round((oursInsert['rows/s'] as number) / (row['rows/s'] as number), 2)
