@@ -79,14 +79,17 @@ describe.each(testDrivers)('memory round trips through $name', (driver) => {
     expect(counts).toEqual({ bare: 1, get: 1, find: 1, list: 1, history: 1, forget: 1, forgetAll: 1 })
   })
 
-  it('costs add and addMany as many round trips as the bare lookup and INSERT (2)', async () => {
-    const existing = fresh()
-    await me.memory.add(existing)
+  it('costs add, addMany and update as many round trips as their bare statements (2)', async () => {
+    const existing = await me.memory.add(fresh())
     const counts = {
       add: await roundTrips(() => me.memory.add(fresh())),
       addMany: await roundTrips(() => me.memory.addMany([fresh(), fresh(), fresh()])),
       // An existing memory: the lookup finds it, nothing is embedded or written.
-      addExisting: await roundTrips(() => me.memory.add(existing)),
+      addExisting: await roundTrips(() =>
+        me.memory.add({ content: existing.content, embedding: vectorFor(0), embeddingModel: model }),
+      ),
+      // Read, then one UPDATE: the bare pair costs 2 as well.
+      update: await roundTrips((i) => me.memory.update(existing.id, { importance: (i + 1) / 10 })),
     }
     // postgres.js holds every query behind one whose write filled the socket buffer (1536-float
     // vectors as text, over 16 kB) until that query's answer: there the INSERT's `commit` costs one
@@ -96,6 +99,7 @@ describe.each(testDrivers)('memory round trips through $name', (driver) => {
       add: Math.min(counts.add, 2 + allowance),
       addMany: Math.min(counts.addMany, 2 + allowance),
       addExisting: 1,
+      update: 2,
     })
   })
 
