@@ -102,7 +102,16 @@ const unavailable: ResultRow[] = []
 const factories: [string, () => Promise<Library>][] = [
   [
     'TripSage',
-    () => oursLibrary(context, nativeDb ?? socket!.kysely({ max: 4, direct: true }).db, users, indexOptions),
+    () =>
+      oursLibrary(
+        context,
+        nativeDb ?? socket!.kysely({ max: 4, direct: true }).db,
+        users,
+        indexOptions,
+        nativeDb
+          ? 'createPostgresDatabase (pg in pipeline mode: scope entry, statement and commit in one flight)'
+          : 'a pg Pool + Kysely PostgresDialect (one-message scope entry)',
+      ),
   ],
   ['LangChain PGVectorStore', () => peerAdapter('langchain', 'langchainLibrary')],
   ['mem0 OSS Memory', () => peerAdapter('mem0', 'mem0Library')],
