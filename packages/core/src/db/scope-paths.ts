@@ -41,26 +41,13 @@ const boundDialect: Dialect = {
   createQueryCompiler: () => new PostgresQueryCompiler(),
 }
 
-/** The {@link Wire} under each bound transaction, for statements that can use its capabilities. */
-const wires = new WeakMap<ScopedTransaction, Wire>()
-
-/**
- * The {@link Wire} of the connection a scoped transaction runs on, when it is one of the SDK's
- * drivers (undefined otherwise, e.g. PGlite or a plain Kysely transaction).
- *
- * @param trx - a transaction handed to a scope callback
- */
-export function wireOfTransaction(trx: ScopedTransaction): Wire | undefined {
-  return wires.get(trx)
-}
-
 /**
  * A `Transaction` over one connection, usable only while `isOpen()`: like any Kysely transaction,
  * `transaction()`, `connection()` and `destroy()` throw (nothing can commit the scope early), and
  * a query sent through a reference kept after the scope ended throws instead of running on a
  * connection that is back in the pool.
  */
-function boundTransaction(executor: QueryExecutor, isOpen: () => boolean, wire?: Wire): ScopedTransaction {
+function boundTransaction(executor: QueryExecutor, isOpen: () => boolean): ScopedTransaction {
   const guard: KyselyPlugin = {
     transformQuery: ({ node }) => {
       if (!isOpen()) throw new Error('This scoped transaction has ended; run queries inside the scope callback')
@@ -68,14 +55,12 @@ function boundTransaction(executor: QueryExecutor, isOpen: () => boolean, wire?:
     },
     transformResult: async ({ result }) => result,
   }
-  const trx = new Transaction<TripSageDatabase>({
+  return new Transaction<TripSageDatabase>({
     config: { dialect: boundDialect },
     driver: new DummyDriver(),
     dialect: boundDialect,
     executor: executor.withPlugin(guard),
   })
-  if (wire) wires.set(trx, wire)
-  return trx
 }
 
 /**
@@ -160,7 +145,7 @@ export function runPipelined<T>(call: ScopeCall<T>, connection: DatabaseConnecti
   }
   return (async () => {
     try {
-      const result = await call.fn(boundTransaction(executor, () => open, wireOf(connection)))
+      const result = await call.fn(boundTransaction(executor, () => open))
       open = false
       const failed = await firstEntryFailure()
       if (failed) throw failed.error
@@ -207,7 +192,7 @@ export function runCombined<T>(call: ScopeCall<T>, connection: DatabaseConnectio
       }
     }
     try {
-      const result = await call.fn(boundTransaction(executor, () => open, wireOf(connection)))
+      const result = await call.fn(boundTransaction(executor, () => open))
       const failed = await entered
       if (failed) throw failed.error
       open = false

@@ -15,12 +15,6 @@ export interface Wire {
    */
   readonly pipelined: boolean
   /**
-   * True when a `Buffer` parameter is sent in binary format with its type left to the server
-   * (node-postgres): a `$n::extensions.vector` parameter is then read by pgvector's `vector_recv`,
-   * with no float-to-text-to-float round trip.
-   */
-  readonly binaryParameters?: boolean
-  /**
    * Ends this connection now (its socket is destroyed; pending queries fail) and makes sure it is
    * never handed to another borrower. Used when a deadline passes: a connection whose call timed
    * out may still hold an open transaction, or answers nobody is waiting for.

@@ -2,7 +2,6 @@ import { type RawBuilder, sql } from 'kysely'
 import { jsonFromText } from '../db/json-param.js'
 import { oneStatement } from '../db/run-in-scope.js'
 import type { ScopedTransaction, ScopeRunOptions } from '../db/scope.js'
-import { wireOfTransaction } from '../db/scope-paths.js'
 import { timestamptzFromText } from '../db/temporal-param.js'
 import type { Embedder } from '../embeddings/embedder.js'
 import { toVectorText } from '../embeddings/vector-text.js'
@@ -110,13 +109,12 @@ export async function addMemories(
         const result = await insertStatement(
           table,
           userId,
-          wireOfTransaction(trx)?.binaryParameters === true,
           batch.map((p) => ({
             memory_type: table === 'memories' ? (p.item.type ?? 'user_preference') : null,
             session_id: p.item.sessionId ?? null,
             content: p.item.content,
             content_hash: p.hash,
-            embedding: vectorOf.get(p.key) as number[],
+            embedding: toVectorText(vectorOf.get(p.key) as number[]),
             embedding_model: p.model,
             metadata: p.item.metadata ?? {},
             importance: p.item.importance ?? 0.5,
@@ -198,7 +196,7 @@ interface InsertRow {
   session_id: string | null
   content: string
   content_hash: string
-  embedding: readonly number[]
+  embedding: string
   embedding_model: string
   metadata: MemoryMetadata
   importance: number
@@ -206,57 +204,29 @@ interface InsertRow {
   expires_at: string | null
 }
 
-/** pgvector's binary form of a vector (what `vector_recv` reads): int16 dimensions, int16 0, float4s, big-endian. */
-function vectorBinary(vector: readonly number[]): Buffer {
-  const buffer = Buffer.allocUnsafe(4 + 4 * vector.length)
-  buffer.writeInt16BE(vector.length, 0)
-  buffer.writeInt16BE(0, 2)
-  for (let i = 0; i < vector.length; i++) buffer.writeFloatBE(vector[i] as number, 4 + 4 * i)
-  return buffer
-}
-
 /**
  * ONE multi-row INSERT from a single JSON parameter (constant parameter count at any batch size).
- * With `binaryVectors` (a driver that sends Buffers in binary format: node-postgres) the vectors
- * leave the JSON and go as one binary parameter each, read by `vector_recv` (decision 0009);
- * otherwise they travel in pgvector's text form inside the JSON.
  * `on conflict do nothing` skips rows whose dedup key is already taken; the union adds the rows
  * that hold those keys. The statement's snapshot predates its own inserts, so the union only sees
  * rows that existed before and nothing is returned twice. (A row committed by a concurrent
  * transaction after the snapshot is skipped but not returned: the caller reads it afterwards.)
  */
-function insertStatement(
-  table: MemoryTable,
-  userId: string,
-  binaryVectors: boolean,
-  rows: InsertRow[],
-): RawBuilder<MemoryRow> {
-  const json = JSON.stringify(
-    rows.map(({ embedding, ...row }, n) =>
-      binaryVectors ? { ...row, n } : { ...row, embedding: toVectorText(embedding) },
-    ),
-  )
+function insertStatement(table: MemoryTable, userId: string, rows: InsertRow[]): RawBuilder<MemoryRow> {
+  const json = JSON.stringify(rows)
   const recordType = sql.raw(
-    `memory_type text, session_id uuid, content text, content_hash text, ${binaryVectors ? 'n int' : 'embedding text'}, ` +
-      'embedding_model text, metadata jsonb, importance real, source_message_id uuid, expires_at timestamptz',
+    'memory_type text, session_id uuid, content text, content_hash text, embedding text, embedding_model text, ' +
+      'metadata jsonb, importance real, source_message_id uuid, expires_at timestamptz',
   )
-  const source = binaryVectors
-    ? sql`(select r.*, v.embedding from json_to_recordset(${jsonFromText(json)}) as r(${recordType})
-          join unnest(array[${sql.join(rows.map((row) => sql`${vectorBinary(row.embedding)}::extensions.vector`))}])
-            with ordinality as v(embedding, i) on v.i = r.n + 1)`
-    : sql`(select r.*, r.embedding::extensions.vector as embedding_vector
-          from json_to_recordset(${jsonFromText(json)}) as r(${recordType}))`
-  const embedding = sql.raw(binaryVectors ? 'embedding' : 'embedding_vector')
   const insert =
     table === 'memories'
       ? sql`insert into public.memories (user_id, memory_type, content, content_hash, embedding, embedding_model,
             metadata, importance, source_message_id, expires_at)
-          select ${userId}::uuid, memory_type, content, content_hash, ${embedding}, embedding_model,
+          select ${userId}::uuid, memory_type, content, content_hash, embedding::extensions.vector, embedding_model,
             metadata, importance, source_message_id, expires_at
           from input`
       : sql`insert into public.session_memories (user_id, session_id, content, content_hash, embedding, embedding_model,
             metadata, importance, source_message_id, expires_at)
-          select ${userId}::uuid, session_id, content, content_hash, ${embedding}, embedding_model,
+          select ${userId}::uuid, session_id, content, content_hash, embedding::extensions.vector, embedding_model,
             metadata, importance, source_message_id, expires_at
           from input`
   const holders =
@@ -265,7 +235,7 @@ function insertStatement(
       : sql`(session_id, content_hash) in (select session_id, content_hash from input)
           or source_message_id in (select source_message_id from input where source_message_id is not null)`
   return sql<MemoryRow>`
-    with input as ${source},
+    with input as (select * from json_to_recordset(${jsonFromText(json)}) as r(${recordType})),
     inserted as (${insert} on conflict do nothing returning ${memoryColumns(table)})
     select * from inserted
     union all

@@ -154,7 +154,6 @@ class PgConnection implements DatabaseConnection {
     this.#client = client
     this[wireKey] = {
       pipelined: client.pipeline === true,
-      binaryParameters: true,
       destroy: () => {
         this.failed = true
         client.connection?.stream?.destroy()
