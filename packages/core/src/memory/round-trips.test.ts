@@ -5,6 +5,7 @@ import { createTripSage, type UserClient } from '../client.js'
 import { type FaultProxy, startFaultProxy } from '../db/fault-proxy.test-support.js'
 import { type NativeDatabase, startNativeDatabase, testDrivers } from '../db/native.test-support.js'
 import type { TripSageDatabase } from '../db/schema.js'
+import { parseVectorText } from '../embeddings/vector-text.js'
 import { TripSageError } from '../errors.js'
 
 // Round trips of `me.memory` calls, counted in a proxy on native PostgreSQL (issue 15: a
@@ -101,6 +102,20 @@ describe.each(testDrivers)('memory round trips through $name', (driver) => {
       addExisting: 1,
       update: 2,
     })
+  })
+
+  it('stores vectors exactly (float4 in, the same float4 stored) on both drivers', async () => {
+    // Float32-exact values, so both transfers must store the very same floats.
+    const vectors = [vectorFor(101), vectorFor(102)].map((v) => v.map((x) => Math.fround(x)))
+    const written = await me.memory.addMany(
+      vectors.map((embedding, i) => ({ content: `exact ${i} ${randomUUID()}`, embedding, embeddingModel: model })),
+    )
+    const { rows } = await native.admin.query<{ id: string; embedding: string }>(
+      'select id, embedding::text as embedding from public.memories where id = any($1::uuid[])',
+      [written.map((m) => m.id)],
+    )
+    const stored = new Map(rows.map((r) => [r.id, parseVectorText(r.embedding).map((x) => Math.fround(x))]))
+    expect(written.map((m) => stored.get(m.id))).toEqual(vectors)
   })
 
   it('keeps a failed one-statement call from writing or leaking state', async () => {
