@@ -1,11 +1,13 @@
 /**
- * Recall@10 of the HNSW path against `ef_construction` (64, 100, 200) and `ef_search` (40, 100,
- * 200) on native PostgreSQL, for one user's 10 000 clustered synthetic memories (the vector
+ * Recall@10 of the HNSW path against the build settings (m, `ef_construction`: by default 16/64 —
+ * pgvector's default —, 16/100, 12/64, 12/80, 8/64 and 8/100, the migrations' index since decision
+ * 0009's second round) and `ef_search` (40, 100, 200) on native PostgreSQL, for one user's 10 000 clustered synthetic memories (the vector
  * suite's generator: harder than the peer corpus, whose recall is 1.0 everywhere). Each index is
  * built after the load; recall is against an exact scan of the same user's rows. Written as
  * `hnsw-recall`.
  *
  *   node --conditions=@tripsage/source --import tsx bench/hnsw-recall.ts [--quick] [--rows=10000]
+ *     [--queries=200] [--indexes=16/64,8/100]
  */
 import { loadavg } from 'node:os'
 import { Kysely, PostgresDialect, sql } from 'kysely'
@@ -16,8 +18,12 @@ import { round } from './lib/timing.js'
 
 const { quick, rest } = parseArgs()
 const ROWS = Number(rest.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? (quick ? 2_000 : 10_000))
-const QUERIES = quick ? 20 : 50
+const QUERIES = Number(rest.find((a) => a.startsWith('--queries='))?.split('=')[1] ?? (quick ? 20 : 200))
 const CLUSTERS = 100
+// `--indexes=16/64,12/64`: the (m, ef_construction) pairs to build, in order.
+const indexes = (rest.find((a) => a.startsWith('--indexes='))?.split('=')[1] ?? '16/64,16/100,12/64,12/80,8/64,8/100')
+  .split(',')
+  .map((pair) => pair.split('/').map(Number) as [number, number])
 const why = nativeUnavailable()
 if (why) throw new Error(`native PostgreSQL unavailable: ${why}`)
 const loadAtStart = loadavg()[0]!
@@ -62,15 +68,19 @@ try {
   const exact: Set<string>[] = []
   for (const q of queries) exact.push(new Set(await top(q)))
   await sql`set maintenance_work_mem = '512MB'`.execute(db)
-  for (const ef of [64, 100, 200]) {
+  for (const [m, ef] of indexes) {
     await sql`drop index if exists bench_hnsw_idx`.execute(db)
     const t0 = performance.now()
     await sql
       .raw(
-        `create index bench_hnsw_idx on public.bench_hnsw using hnsw (embedding extensions.vector_cosine_ops) with (m = 16, ef_construction = ${ef})`,
+        `create index bench_hnsw_idx on public.bench_hnsw using hnsw (embedding extensions.vector_cosine_ops) with (m = ${m}, ef_construction = ${ef})`,
       )
       .execute(db)
-    const row: ResultRow = { case: `ef_construction ${ef}`, 'build ms': round(performance.now() - t0, 0), rows: ROWS }
+    const row: ResultRow = {
+      case: `m ${m}, ef_construction ${ef}`,
+      'build ms': round(performance.now() - t0, 0),
+      rows: ROWS,
+    }
     await sql`set enable_seqscan = off`.execute(db)
     for (const efSearch of [40, 100, 200]) {
       await sql.raw(`set hnsw.ef_search = ${efSearch}`).execute(db)
@@ -88,13 +98,14 @@ try {
 }
 await writeResult({
   name: 'hnsw-recall',
-  title: 'HNSW recall against ef_construction and ef_search (native PostgreSQL)',
+  title: 'HNSW recall against m, ef_construction and ef_search (native PostgreSQL)',
   mode: quick ? 'quick' : 'full',
-  setup: `PostgreSQL 15 + pgvector 0.8.0 (native tier); ${ROWS.toLocaleString('en-US')} clustered synthetic 1536-dim vectors of one user (the vector suite's generator), index built after the load (m 16), ${QUERIES} queries, recall@10 against an exact scan.`,
+  setup: `PostgreSQL 15 + pgvector 0.8.0 (native tier); ${ROWS.toLocaleString('en-US')} clustered synthetic 1536-dim vectors of one user (the vector suite's generator), index built after the load, ${QUERIES} queries, recall@10 against an exact scan.`,
   tables: [{ title: 'recall@10', rows, noChart: true }],
   checks: [],
   notes: [
     `load average (1 min): ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end, 2 cores shared`,
+    `${QUERIES} queries; indexes (m/ef_construction) ${indexes.map(([m, ef]) => `${m}/${ef}`).join(', ')}.`,
   ],
 })
 // Every connection and server is closed above; exit rather than wait on a stray handle.

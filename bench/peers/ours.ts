@@ -13,6 +13,8 @@ export async function oursLibrary(
   context: LibraryContext,
   db: Kysely<TripSageDatabase>,
   users: readonly TestUser[],
+  indexOptions: string,
+  wiring: string,
 ): Promise<Library> {
   const tripsage = createTripSage({ db, embedder: httpEmbedder(context.embeddingsURL) })
   const clientOf = (user: number) => tripsage.forUser(users[user]!.claims)
@@ -21,8 +23,7 @@ export async function oursLibrary(
     (await clientOf(user).memory.search({ query: text, limit: k })).map(docOf)
   return {
     name: 'TripSage me.memory',
-    setup:
-      'createTripSage({ db, embedder }) over a pg Pool + Kysely PostgresDialect; forUser(claims) (RLS), one-message scope entry; addMany(50) (one embed call, one INSERT); search({ query, limit }) with the defaults (ef_search 100, iterative scans); the migration HNSW index (m 16, ef_construction 100, decision 0009) maintained during the load',
+    setup: `createTripSage({ db, embedder }) over ${wiring}; the embedder asks the server for base64 vectors, as the OpenAI SDK does; forUser(claims) (RLS); addMany(50) (one embed call, one INSERT); search({ query, limit }) with the defaults (ef_search 100, iterative scans); the migrations' HNSW index (${indexOptions}, decision 0009) maintained during the load`,
     async insertBatch(user, batch) {
       await clientOf(user).memory.addMany(batch.map((m) => ({ content: m.text, metadata: { doc: m.doc } })))
     },

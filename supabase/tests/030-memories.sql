@@ -1,10 +1,10 @@
 -- public.memories: owner-only access (owner / another user / anon / service_role × select /
 -- insert / update / delete), dedup by content hash, the generated tsvector, the CHECKs and the
--- recall indexes (HNSW cosine m=16 ef_construction=100, GIN on content_tsv and metadata).
+-- recall indexes (HNSW cosine m=8 ef_construction=100, GIN on content_tsv and metadata).
 --
 -- e1…01 belongs to mem_owner, e1…09 to stranger.
 begin;
-select plan(30);
+select plan(31);
 
 select tests.create_supabase_user('mem_owner');
 select tests.create_supabase_user('stranger');
@@ -155,8 +155,15 @@ select is(
      join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
     where i.indrelid = 'public.memories'::regclass
       and am.amname = 'hnsw' and oc.opcname = 'vector_cosine_ops' and a.attname = 'embedding'
-      and ic.reloptions @> array['m=16', 'ef_construction=100']),
-  1, 'index: memories has an HNSW cosine index on embedding with m = 16, ef_construction = 100 (migration 20261206050000)');
+      and ic.reloptions @> array['m=8', 'ef_construction=100']),
+  1, 'index: memories has an HNSW cosine index on embedding with m = 8, ef_construction = 100 (migrations 20261206050000, 20261206060000)');
+select is(
+  (select count(*)::int
+     from pg_catalog.pg_index i
+     join pg_catalog.pg_class ic on ic.oid = i.indexrelid
+     join pg_catalog.pg_am am on am.oid = ic.relam
+    where i.indrelid = 'public.memories'::regclass and am.amname = 'hnsw'),
+  1, 'index: memories has exactly one HNSW index (no halfvec or other vector index beside it; decision 0009)');
 
 select is(
   (select count(*)::int from pg_catalog.pg_indexes

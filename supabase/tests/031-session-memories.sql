@@ -5,7 +5,7 @@
 -- Trip a1…71 (sm_owner; sm_viewer viewer). Sessions d1…71 (sm_owner, linked to the trip) and
 -- d1…79 (stranger). Session memories e2…71 (sm_owner, in d1…71) and e2…79 (stranger, in d1…79).
 begin;
-select plan(29);
+select plan(30);
 
 select tests.create_supabase_user('sm_owner');
 select tests.create_supabase_user('sm_viewer');
@@ -179,8 +179,15 @@ select is(
      join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
     where i.indrelid = 'public.session_memories'::regclass
       and am.amname = 'hnsw' and oc.opcname = 'vector_cosine_ops' and a.attname = 'embedding'
-      and ic.reloptions @> array['m=16', 'ef_construction=100']),
-  1, 'index: session_memories has an HNSW cosine index on embedding with m = 16, ef_construction = 100 (migration 20261206050000)');
+      and ic.reloptions @> array['m=8', 'ef_construction=100']),
+  1, 'index: session_memories has an HNSW cosine index on embedding with m = 8, ef_construction = 100 (migrations 20261206050000, 20261206060000)');
+select is(
+  (select count(*)::int
+     from pg_catalog.pg_index i
+     join pg_catalog.pg_class ic on ic.oid = i.indexrelid
+     join pg_catalog.pg_am am on am.oid = ic.relam
+    where i.indrelid = 'public.session_memories'::regclass and am.amname = 'hnsw'),
+  1, 'index: session_memories has exactly one HNSW index (no halfvec or other vector index beside it; decision 0009)');
 
 select is(
   (select count(*)::int from pg_catalog.pg_indexes

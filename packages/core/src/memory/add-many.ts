@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import { jsonFromText } from '../db/json-param.js'
-import type { ScopedTransaction } from '../db/scope.js'
+import { oneStatement } from '../db/run-in-scope.js'
+import type { ScopedTransaction, ScopeRunOptions } from '../db/scope.js'
 import { timestamptzFromText } from '../db/temporal-param.js'
 import type { Embedder } from '../embeddings/embedder.js'
 import { toVectorText } from '../embeddings/vector-text.js'
@@ -19,8 +20,8 @@ export interface AddMemoriesContext {
   userId: string
   /** The configured embedder, if any. */
   embedder: Embedder | undefined
-  /** Runs `fn` in one scoped transaction, mapping database errors. */
-  run: <T>(fn: (trx: ScopedTransaction) => Promise<T>) => Promise<T>
+  /** Runs `fn` in one scoped transaction (or one per statement with `oneStatement`), mapping database errors. */
+  run: <T>(fn: (trx: ScopedTransaction) => Promise<T>, options?: ScopeRunOptions) => Promise<T>
   /** Embeds texts in one call. */
   embed: (texts: string[], options: MemoryCallOptions | undefined) => Promise<number[][]>
 }
@@ -57,7 +58,8 @@ export async function addMemories(
   for (const p of pending) if (!unique.has(p.key)) unique.set(p.key, p)
   const distinct = [...unique.values()]
 
-  const existing = await run((trx) => findExisting(trx, distinct))
+  // Reads only: each may run in its own transaction, so the lookup costs one round trip.
+  const existing = await run((trx) => findExisting(trx, distinct), oneStatement)
   const resolve = (p: (typeof pending)[number], rows: MemoryRow[]): MemoryRow | undefined =>
     rows.find((r) => sameTable(r, p.table) && dedupKey(p.table, r.session_id ?? undefined, r.content_hash) === p.key) ??
     (p.table === 'session_memories' && p.item.sourceMessageId !== undefined
@@ -94,46 +96,53 @@ export async function addMemories(
   if (toInsert.length === 0 && toRefresh.length === 0) {
     return pending.map((p) => resolve(p, existing) as MemoryRow).map(toMemory)
   }
-  const rows = await run(async (trx) => {
-    const written: MemoryRow[] = []
-    for (const table of ['memories', 'session_memories'] as const) {
-      const batch = toInsert.filter((p) => p.table === table)
-      if (batch.length === 0) continue
-      const result = await insertStatement(
-        table,
-        userId,
-        batch.map((p) => ({
-          memory_type: table === 'memories' ? (p.item.type ?? 'user_preference') : null,
-          session_id: p.item.sessionId ?? null,
-          content: p.item.content,
-          content_hash: p.hash,
-          embedding: toVectorText(vectorOf.get(p.key) as number[]),
-          embedding_model: p.model,
-          metadata: p.item.metadata ?? {},
-          importance: p.item.importance ?? 0.5,
-          source_message_id: p.item.sourceMessageId ?? null,
-          expires_at: p.item.expiresAt ?? null,
-        })),
-      ).execute(trx)
-      written.push(...result.rows)
-    }
-    for (const { p, row, expired, staleModel } of toRefresh) {
-      const set: RawBuilder<unknown>[] = []
-      if (expired) set.push(sql`expires_at = ${timestamptzFromText(p.item.expiresAt ?? null)}`)
-      if (staleModel) {
-        set.push(sql`embedding = ${toVectorText(vectorOf.get(p.key) as number[])}::extensions.vector`)
-        set.push(sql`embedding_model = ${p.model}`)
+  const tables = (['memories', 'session_memories'] as const).filter((table) => toInsert.some((p) => p.table === table))
+  // One write (one table, nothing to refresh) commits with its statement: one round trip. The read
+  // of rows a concurrent add committed, if any, then runs after it. Several writes share one
+  // transaction (all-or-nothing).
+  const singleWrite = tables.length + toRefresh.length === 1
+  const rows = await run(
+    async (trx) => {
+      const written: MemoryRow[] = []
+      for (const table of tables) {
+        const batch = toInsert.filter((p) => p.table === table)
+        const result = await insertStatement(
+          table,
+          userId,
+          batch.map((p) => ({
+            memory_type: table === 'memories' ? (p.item.type ?? 'user_preference') : null,
+            session_id: p.item.sessionId ?? null,
+            content: p.item.content,
+            content_hash: p.hash,
+            embedding: toVectorText(vectorOf.get(p.key) as number[]),
+            embedding_model: p.model,
+            metadata: p.item.metadata ?? {},
+            importance: p.item.importance ?? 0.5,
+            source_message_id: p.item.sourceMessageId ?? null,
+            expires_at: p.item.expiresAt ?? null,
+          })),
+        ).execute(trx)
+        written.push(...result.rows)
       }
-      const result = await sql<MemoryRow>`
+      for (const { p, row, expired, staleModel } of toRefresh) {
+        const set: RawBuilder<unknown>[] = []
+        if (expired) set.push(sql`expires_at = ${timestamptzFromText(p.item.expiresAt ?? null)}`)
+        if (staleModel) {
+          set.push(sql`embedding = ${toVectorText(vectorOf.get(p.key) as number[])}::extensions.vector`)
+          set.push(sql`embedding_model = ${p.model}`)
+        }
+        const result = await sql<MemoryRow>`
         update ${tableRef(p.table)} set ${sql.join(set)} where id = ${row.id}::uuid
         returning ${memoryColumns(p.table)}`.execute(trx)
-      written.push(...result.rows)
-    }
-    const missing = distinct.filter((p) => resolve(p, written) === undefined && resolve(p, existing) === undefined)
-    // A concurrent add of the same content committed after this statement's snapshot: read it now.
-    if (missing.length > 0) written.push(...(await findExisting(trx, missing)))
-    return written
-  })
+        written.push(...result.rows)
+      }
+      const missing = distinct.filter((p) => resolve(p, written) === undefined && resolve(p, existing) === undefined)
+      // A concurrent add of the same content committed after this statement's snapshot: read it now.
+      if (missing.length > 0) written.push(...(await findExisting(trx, missing)))
+      return written
+    },
+    singleWrite ? oneStatement : undefined,
+  )
   return pending.map((p) => {
     const row = resolve(p, rows) ?? resolve(p, existing)
     if (!row) throw new TripSageError('internal', 'A memory was neither inserted nor found')

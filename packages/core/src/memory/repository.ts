@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import { toTripSageError } from '../db/database-error.js'
 import { jsonbValue } from '../db/json-param.js'
+import { oneStatement } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction, ScopeRunOptions } from '../db/scope.js'
 import { timestamptzFromText } from '../db/temporal-param.js'
 import { assertEmbedderFitsColumn, type Embedder } from '../embeddings/embedder.js'
@@ -139,12 +140,14 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
     const memoryId = parseInput(MemoryId, id, what)
     const { sessionId } = parseInput(MemorySelector, selector ?? {}, what)
     const table = tableOf(sessionId)
-    const rows = await run((trx) =>
-      sql<MemoryRow>`
+    const rows = await run(
+      (trx) =>
+        sql<MemoryRow>`
           select ${memoryColumns(table)} from ${tableRef(table)}
           where id = ${memoryId}::uuid ${sessionId === undefined ? sql`` : sql`and session_id = ${sessionId}::uuid`}`.execute(
-        trx,
-      ),
+          trx,
+        ),
+      oneStatement,
     )
     const row = rows.rows[0]
     return row ? toMemory(row) : null
@@ -231,14 +234,16 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
       const parsed = parseInput(ListMemoriesInput, input ?? {}, what)
       const table = tableOf(parsed.sessionId)
       const after = parsed.cursor === undefined ? undefined : decodeCursor(parsed.cursor, 2)
-      const rows = await run((trx) =>
-        sql<MemoryRow & { created_key: string }>`
+      const rows = await run(
+        (trx) =>
+          sql<MemoryRow & { created_key: string }>`
             select ${memoryColumns(table)}, ${createdKey} as created_key
             from ${tableRef(table)}
             where ${filterConditions(parsed)}
               ${after ? sql`and (created_at, id) < (${timestamptzFromText(after[0] === null ? null : String(after[0]))}, ${after[1]}::uuid)` : sql``}
             order by created_at desc, id desc
             limit ${parsed.limit + 1}`.execute(trx),
+        oneStatement,
       )
       return toPage(rows.rows, parsed.limit, (row) => [row.created_key, row.id], toMemory)
     },
@@ -272,12 +277,14 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
       if (changes.importance !== undefined) set.push(sql`importance = ${changes.importance}`)
       if (changes.expiresAt !== undefined) set.push(sql`expires_at = ${timestamptzFromText(changes.expiresAt)}`)
       if (set.length === 0) return current
-      const rows = await run((trx) =>
-        // Guarded by the hash we embedded from: a concurrent content change makes this a conflict.
-        sql<MemoryRow>`
+      const rows = await run(
+        (trx) =>
+          // Guarded by the hash we embedded from: a concurrent content change makes this a conflict.
+          sql<MemoryRow>`
             update ${tableRef(table)} set ${sql.join(set)}
             where id = ${memoryId}::uuid and content_hash = ${current.contentHash}
             returning ${memoryColumns(table)}`.execute(trx),
+        oneStatement,
       )
       const row = rows.rows[0]
       if (!row) {
@@ -294,9 +301,11 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
       const memoryId = parseInput(MemoryId, id, what)
       const { sessionId } = parseInput(MemorySelector, selector ?? {}, what)
       const table = tableOf(sessionId)
-      const result = await run((trx) =>
-        sql`delete from ${tableRef(table)} where id = ${memoryId}::uuid
+      const result = await run(
+        (trx) =>
+          sql`delete from ${tableRef(table)} where id = ${memoryId}::uuid
             ${sessionId === undefined ? sql`` : sql`and session_id = ${sessionId}::uuid`}`.execute(trx),
+        oneStatement,
       )
       // Owner-only policies: 0 rows means absent or someone else's, both invisible.
       if (Number(result.numAffectedRows ?? 0) === 0) throw new NotFoundError('Memory not found')
@@ -305,14 +314,16 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
     forgetAll: async (input) => {
       const parsed = parseInput(ForgetAllMemoriesInput, input ?? {}, what)
       const table = tableOf(parsed.sessionId)
-      const rows = await run((trx) =>
-        sql<{ count: number | string }>`
+      const rows = await run(
+        (trx) =>
+          sql<{ count: number | string }>`
             with deleted as (
               delete from ${tableRef(table)}
               where ${filterConditions({ ...parsed, includeExpired: true })}
               returning 1
             )
             select count(*)::int as count from deleted`.execute(trx),
+        oneStatement,
       )
       return Number(rows.rows[0]?.count ?? 0)
     },
@@ -323,7 +334,7 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
     history: async (id, options) => {
       const memoryId = parseInput(MemoryId, id, what)
       const { limit } = parseInput(MemoryHistoryOptions, options ?? {}, what)
-      return run((trx) => readHistory(trx, memoryId, limit))
+      return run((trx) => readHistory(trx, memoryId, limit), oneStatement)
     },
 
     restore: async (ref, options) => {
