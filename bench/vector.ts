@@ -21,7 +21,15 @@ import { createEmbeddedTestDatabase, createTestUser, type TestUser } from '@trip
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { type NativeBenchDatabase, startNativeDatabase } from './lib/native-server.js'
-import { atLeast, latencyRows, loadNow, parseArgs, type ResultCheck, type ResultTable, writeResult } from './lib/results.js'
+import {
+  atLeast,
+  latencyRows,
+  loadNow,
+  parseArgs,
+  type ResultCheck,
+  type ResultTable,
+  writeResult,
+} from './lib/results.js'
 import {
   asUserStatement,
   CLUSTERS,
@@ -255,7 +263,13 @@ async function benchScenario(rows: number, USERS: number) {
     let expectedCount = 0
     let filteredFound = 0
     let filteredExpected = 0
-    for (let i = 0; i < recallQueries; i++) {
+    // Where the planner takes the HNSW index, recall also at larger efSearch (the SDK's option),
+    // against the same exact answers: what a user with that many memories should set.
+    const efSweep = plan.startsWith('HNSW') ? [200, 400] : []
+    const sweepFound = new Map<number, number>(efSweep.map((ef) => [ef, 0]))
+    // An exact scan of 100 000 rows takes seconds: fewer recall queries for such users.
+    const queriesForRecall = rows / USERS > 20_000 ? Math.min(recallQueries, 50) : recallQueries
+    for (let i = 0; i < queriesForRecall; i++) {
       const bucket = (i * 13) % BUCKETS
       const filteredHits = await tripsage.forUser((users[(i * 7) % USERS] as TestUser).claims).memory.search({
         embedding: vectors[i % vectors.length] as number[],
@@ -286,7 +300,34 @@ async function benchScenario(rows: number, USERS: number) {
       found += hits.filter((h) => expected.has(h.id)).length
       hitCount += hits.length
       expectedCount += expected.size
+      for (const ef of efSweep) {
+        const swept = await tripsage
+          .forUser(user.claims)
+          .memory.search({ embedding: vector, embeddingModel: MODEL, limit: 10, efSearch: ef })
+        sweepFound.set(ef, sweepFound.get(ef)! + swept.filter((h) => expected.has(h.id)).length)
+      }
     }
+    const recallAtEf = Object.fromEntries(
+      efSweep.map((ef) => [`recall@10 at efSearch ${ef}`, round(sweepFound.get(ef)! / Math.max(expectedCount, 1))]),
+    )
+    // Latency at the larger efSearch, interleaved with the default.
+    const efLatency = efSweep.length
+      ? await measure(
+          Object.fromEntries(
+            [100, ...efSweep].map((ef) => [
+              `memory.search at efSearch ${ef}`,
+              (i: number) =>
+                tripsage.forUser((users[i % USERS] as TestUser).claims).memory.search({
+                  embedding: vectors[i % vectors.length] as number[],
+                  embeddingModel: MODEL,
+                  limit: 10,
+                  efSearch: ef,
+                }),
+            ]),
+          ),
+          { iterations: quick ? 10 : 50, warmup: 5 },
+        )
+      : {}
 
     // addMany(50) with precomputed vectors (the embedder is not measured) vs a raw 50-row INSERT.
     const addSamples = { sdk: [] as number[], raw: [] as number[] }
@@ -327,8 +368,10 @@ async function benchScenario(rows: number, USERS: number) {
       latency,
       recallAt10: round(found / Math.max(expectedCount, 1)),
       filteredRecallAt10: filteredExpected === 0 ? 1 : round(filteredFound / filteredExpected),
-      meanHitsPerSearch: round(hitCount / recallQueries),
-      meanFilteredMatches: round(filteredExpected / recallQueries),
+      meanHitsPerSearch: round(hitCount / queriesForRecall),
+      meanFilteredMatches: round(filteredExpected / queriesForRecall),
+      recallAtEf,
+      efLatency,
       addMany50: {
         sdk: addStats.sdk,
         raw: addStats.raw,
@@ -346,7 +389,9 @@ const checks: ResultCheck[] = []
 const details = []
 for (const [rows, users] of scenarios) {
   const r = await benchScenario(rows, users)
-  process.stdout.write(`vector: ${rows}/${users} took ${r.seconds} s (load ${r.insertMs} ms, index ${r.indexBuildMs} ms)\n`)
+  process.stdout.write(
+    `vector: ${rows}/${users} took ${r.seconds} s (load ${r.insertMs} ms, index ${r.indexBuildMs} ms)\n`,
+  )
   details.push(r)
   const label = `${rows.toLocaleString('en-US')} memories / ${users} user${users === 1 ? '' : 's'}`
   tables.push({
@@ -367,6 +412,7 @@ for (const [rows, users] of scenarios) {
         case: label,
         'recall@10 search': r.recallAt10,
         'recall@10 filtered (1 %)': r.filteredRecallAt10,
+        ...r.recallAtEf,
         'exact hits per filtered query (≤ 10)': r.meanFilteredMatches,
         'results per search': r.meanHitsPerSearch,
         'bulk load ms': r.insertMs,
@@ -379,6 +425,12 @@ for (const [rows, users] of scenarios) {
       },
     ],
   })
+  if (Object.keys(r.efLatency).length)
+    tables.push({
+      title: `${label}: memory.search latency by efSearch`,
+      rows: latencyRows(r.efLatency, {}),
+      load: r.loadDuringLatency,
+    })
   checks.push(atLeast(`recall@10 of memory.search, ${label}`, r.recallAt10, 0.9))
   checks.push(atLeast(`recall@10 of filtered memory.search, ${label}`, r.filteredRecallAt10, 0.9))
 }

@@ -70,7 +70,9 @@ export interface NativeBenchSession {
 /** Starts the native database and opens one session on it (what the vector suites set up). */
 export async function openNativeSession(): Promise<NativeBenchSession> {
   const native = await startNativeDatabase()
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: native.url, max: 1 }) }) })
+  const db = new Kysely<any>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: native.url, max: 1 }) }),
+  })
   return {
     native,
     db,

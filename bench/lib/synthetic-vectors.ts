@@ -19,13 +19,10 @@ const scaled = (alias: string) =>
 /** Noise joins (aliases a, b, d…) of a generated vector for row `g`, and the sum expression. */
 function noiseTerms(terms: number, row: string, salts: Array<[number, number]>) {
   const aliases = ['a', 'b', 'd'].slice(0, terms)
-  const joins = aliases.map(
-    (alias, i) => sql.raw(`join noise ${alias} on ${alias}.n = (${row} * ${salts[i]![0]} + ${salts[i]![1]}) % 1000`),
+  const joins = aliases.map((alias, i) =>
+    sql.raw(`join noise ${alias} on ${alias}.n = (${row} * ${salts[i]![0]} + ${salts[i]![1]}) % 1000`),
   )
-  const sum = sql.join(
-    [sql.raw('c.v'), ...aliases.map((a) => scaled(a))],
-    sql.raw(' operator(extensions.+) '),
-  )
+  const sum = sql.join([sql.raw('c.v'), ...aliases.map((a) => scaled(a))], sql.raw(' operator(extensions.+) '))
   return { joins: sql.join(joins, sql.raw(' ')), sum }
 }
 
