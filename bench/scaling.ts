@@ -26,7 +26,16 @@ import pg from 'pg'
 import { startPgBouncer } from '../packages/core/src/db/pgbouncer.test-support.js'
 import { drive } from './lib/load-driver.js'
 import { openNativeSession, skipWithoutNative } from './lib/native-server.js'
-import { atLeast, loadNow, parseArgs, type ResultCheck, type ResultRow, writeResult } from './lib/results.js'
+import {
+  atLeast,
+  loadNow,
+  parseArgs,
+  type ResultCheck,
+  type ResultRow,
+  readResults,
+  resultsDirFor,
+  writeResult,
+} from './lib/results.js'
 import { capturingKysely, isScopeStatement } from './lib/sql-capture.js'
 import {
   asUserStatement,
@@ -38,7 +47,7 @@ import {
 } from './lib/synthetic-vectors.js'
 import { measure, percentile, round } from './lib/timing.js'
 
-const { quick } = parseArgs()
+const { quick, rest } = parseArgs()
 const log = (line: string) => process.stdout.write(`scaling: ${line}\n`)
 const SIZES = quick ? [500, 2_000] : [1_000, 4_000, 16_000, 48_000]
 const BACKGROUND_USERS = 100
@@ -308,10 +317,17 @@ async function pooler() {
   }
 }
 
+/** `--parts=search,history,pooler` (default: all): a part left out keeps its table from the last result file. */
+const parts = new Set((rest.find((a) => a.startsWith('--parts='))?.split('=')[1] ?? 'search,history,pooler').split(','))
+const previous = (await readResults(resultsDirFor(quick))).find((r) => r.name === 'scaling')
+const keep = (index: number) => previous?.tables[index]?.rows ?? []
 try {
-  await searchBySize()
-  await historyBySize()
-  await pooler()
+  if (parts.has('search')) await searchBySize()
+  else searchRows.push(...keep(0))
+  if (parts.has('history')) await historyBySize()
+  else historyRows.push(...keep(1))
+  if (parts.has('pooler')) await pooler()
+  else poolerRows.push(...keep(2))
 } finally {
   loads.end = loadNow()
   await session.close()
@@ -333,7 +349,9 @@ await writeResult({
       title: 'chat history page (20 messages) by session size and table size',
       rows: historyRows,
       noChart: true,
-      note: `End to end through the SDK (createPostgresDatabase, loopback). ${loads.bulkMessagesMs ? `The bulk insert of ${EXTRA_MESSAGES.toLocaleString('en-US')} messages took ${loads.bulkMessagesMs} ms (triggers off).` : ''}`,
+      note: loads.bulkMessagesMs
+        ? `End to end through the SDK (createPostgresDatabase, loopback). The bulk insert of ${EXTRA_MESSAGES.toLocaleString('en-US')} messages took ${loads.bulkMessagesMs} ms (triggers off).`
+        : (previous?.tables[1]?.note ?? ''),
     },
     {
       title: 'a transaction pooler (PgBouncer, transaction mode) against direct connections',
