@@ -209,31 +209,23 @@ async function openTransport(url: string, pool: number) {
   const sdk = createTripSage({ db: sdkDb, embedder })
   const clients = users.map((s) => sdk.forUser(s.user.claims))
   const gucs = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)
+  /** A raw pool in pipeline mode (one write per query, like the SDK's) with these startup settings. */
+  const rawPool = (startup: string[]) =>
+    new pg.Pool({
+      connectionString: url,
+      max: pool,
+      ...(startup.length ? { options: startup.join(' ') } : {}),
+      pipeline: true,
+    } as pg.PoolConfig)
   // Raw as the user: the role as a connection setting, the claims set in the same flight as the
-  // first statement (pipeline mode), so RLS applies exactly as in the SDK's call, without the
-  // transaction around it.
-  const asUserPool = new pg.Pool({
-    connectionString: url,
-    max: pool,
-    options: ['-c role=authenticated', ...gucs].join(' '),
-    pipeline: true,
-  } as pg.PoolConfig)
+  // first statement, so RLS applies exactly as in the SDK's call, without the transaction around it.
+  const asUserPool = rawPool(['-c role=authenticated', ...gucs])
   // The SDK's wire without the SDK: `begin`, the settings statement, the data statement and
   // `commit` pipelined in one flight per statement, as the scope sends them for a one-statement call.
-  const wirePool = new pg.Pool({
-    connectionString: url,
-    max: pool,
-    ...(gucs.length ? { options: gucs.join(' ') } : {}),
-    pipeline: true,
-  } as pg.PoolConfig)
-  // Pipeline mode like the others (one write per query): a plain pool's 15 kB search statements
-  // stalled for tens of ms a call through the delay proxy.
-  const superPool = new pg.Pool({
-    connectionString: url,
-    max: pool,
-    ...(gucs.length ? { options: gucs.join(' ') } : {}),
-    pipeline: true,
-  } as pg.PoolConfig)
+  const wirePool = rawPool(gucs)
+  // Superuser, no RLS. Pipeline mode too: a plain pool's 15 kB search statements stalled for tens
+  // of ms a call through the delay proxy.
+  const superPool = rawPool(gucs)
   const claimsOf = users.map((s) => JSON.stringify({ ...s.user.claims, role: 'authenticated' }))
   const send: Record<Variant, (op: Op, user: number, i: number) => Promise<unknown>> = {
     SDK: (op, user, i) => op.call(clients[user]!, users[user]!, i),
