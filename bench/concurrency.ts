@@ -14,42 +14,38 @@
  *
  *   node --conditions=@tripsage/source --import tsx bench/concurrency.ts [--quick]
  */
-import { loadavg } from 'node:os'
+import { createHash } from 'node:crypto'
+import { cpus } from 'node:os'
 import { createTripSage, localEmbedder, type UserClient } from '@tripsage/core'
 import { createPostgresDatabase } from '@tripsage/core/pg'
 import { createTestUser, type TestUser } from '@tripsage/testing'
 import { type CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import { settingsQuery } from '../packages/core/src/db/scope-entry.js'
 import { startDelayProxy } from './lib/delay-proxy.js'
-import { nativeUnavailable, startNativeDatabase } from './lib/native-server.js'
-import { parseArgs, type ResultRow, writeResult } from './lib/results.js'
+import { drive, mergeRuns, type Run } from './lib/load-driver.js'
+import { skipWithoutNative, startNativeDatabase } from './lib/native-server.js'
+import { loadNow, parseArgs, type ResultRow, writeResult } from './lib/results.js'
 import { capturingKysely, isScopeStatement, scopeSettings } from './lib/sql-capture.js'
 import { percentile, round } from './lib/timing.js'
 
 const { quick } = parseArgs()
 const log = (line: string) => process.stdout.write(`concurrency: ${line}\n`)
 const LEVELS = quick ? [1, 10] : [1, 10, 50]
-const POOL = 20
+/** The SDK's default pool size (`createPostgresDatabase`), where the main matrix runs. */
+const POOL = 10
+/** Pool sizes compared at the most users (2 cores: how many connections pay off). */
+const POOL_SIZES = quick ? [POOL] : [4, 10, 20]
 const SECONDS = quick ? 1 : 6
+/** The seeds' "471 QPS sustained", offered as an open-loop rate in full mode. */
+const SEEDS_QPS = 471
 const MEMORIES_PER_USER = quick ? 50 : 100
 const HISTORY = quick ? 50 : 100
 const DELAYS = quick ? [0] : [0, 1]
 
-const why = nativeUnavailable()
-if (why) {
-  await writeResult({
-    name: 'concurrency',
-    title: 'Concurrent users on native PostgreSQL',
-    mode: quick ? 'quick' : 'full',
-    setup: 'not run',
-    tables: [],
-    checks: [],
-    notes: [`native PostgreSQL unavailable: ${why}`],
-  })
-  process.exit(0)
-}
+await skipWithoutNative('concurrency', 'Concurrent users on native PostgreSQL', quick)
 
-const loadAtStart = loadavg()[0]!
+const loadAtStart = loadNow()
 const native = await startNativeDatabase()
 const embedder = localEmbedder()
 const adminPool = new pg.Pool({ connectionString: native.url, max: 4 })
@@ -138,7 +134,7 @@ const mixed: Op[] = [
 ]
 const searchOnly = [mixed[5]!]
 
-// The raw baseline: each operation's data statements, captured from one SDK call per user.
+// The raw baselines: each operation's data statements, captured from one SDK call per user.
 log('capturing SQL')
 const capturePool = new pg.Pool({ connectionString: native.url, max: 2 })
 const capture = capturingKysely(new PostgresDialect({ pool: capturePool }))
@@ -158,140 +154,315 @@ for (const op of mixed) {
 }
 await capture.db.destroy()
 
-interface Run {
-  qps: number
-  p50: number
-  p95: number
-  p99: number
-  calls: number
-  perOp: Map<string, number[]>
+/**
+ * A captured statement's parameters for replay `i`: a memory write gets fresh content and a fresh
+ * content hash (the hash is unique per user, so replaying the captured one would only dedup and
+ * skip the HNSW insert the SDK call paid for).
+ */
+function freshParameters(op: string, parameters: readonly unknown[], i: number): readonly unknown[] {
+  if (op !== 'memory.add') return parameters
+  return parameters.map((p) =>
+    typeof p !== 'string'
+      ? p
+      : p
+          .replace(/load memory -?\d+ [0-9.e-]+/g, `raw load memory ${i} ${Math.random()}`)
+          .replace(/\b[0-9a-f]{64}\b/g, (hash) =>
+            createHash('sha256').update(`raw ${i} ${Math.random()} ${hash}`).digest('hex'),
+          ),
+  )
 }
 
-/** `n` users run `ops` back to back for SECONDS; every call's latency is recorded. */
-async function drive(n: number, ops: Op[], call: (op: Op, s: Seeded, i: number) => Promise<unknown>): Promise<Run> {
-  const samples: number[] = []
-  const perOp = new Map<string, number[]>(ops.map((o) => [o.name, []]))
-  const until = performance.now() + SECONDS * 1000
-  const started = performance.now()
-  await Promise.all(
-    Array.from({ length: n }, async (_, w) => {
-      const s = users[w]!
-      for (let i = w; performance.now() < until; i++) {
-        const op = ops[i % ops.length]!
-        const t0 = performance.now()
-        await call(op, s, i * 1000 + w)
-        const ms = performance.now() - t0
-        samples.push(ms)
-        perOp.get(op.name)!.push(ms)
+/** The three ways a call is sent. */
+type Variant = 'SDK' | 'raw as the user' | 'raw superuser' | 'raw, the SDK’s wire'
+
+/** The seeds' per-operation target an operation is held to. */
+function targetOf(name: string): string {
+  return name.startsWith('memory.search')
+    ? 'p95 < 100 ms (vector search)'
+    : name.startsWith('chat.messages.history')
+      ? 'p95 < 75 ms (history)'
+      : name.startsWith('trips') || name.startsWith('flights')
+        ? 'p95 < 200 ms (trip queries)'
+        : ''
+}
+const targetMs = (target: string) => Number(/< (\d+) ms/.exec(target)?.[1] ?? Number.NaN)
+
+function perOpRows(run: Run, label: string): ResultRow[] {
+  return [...run.perOp].map(([name, list]) => {
+    const target = targetOf(name)
+    const p95 = round(percentile(list, 0.95), 2)
+    return {
+      case: `${name} (${label})`,
+      p50Ms: round(percentile(list, 0.5), 2),
+      p95Ms: p95,
+      'p99 ms': round(percentile(list, 0.99), 2),
+      calls: list.length,
+      "seeds' target": target,
+      met: target ? (p95 < targetMs(target) ? 'yes' : 'no') : '',
+    }
+  })
+}
+
+/** Pools and clients for one transport (loopback, or through the delay proxy) and pool size. */
+async function openTransport(url: string, pool: number) {
+  const sdkDb = createPostgresDatabase({ connectionString: url, max: pool })
+  const sdk = createTripSage({ db: sdkDb, embedder })
+  const clients = users.map((s) => sdk.forUser(s.user.claims))
+  const gucs = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)
+  /** A raw pool in pipeline mode (one write per query, like the SDK's) with these startup settings. */
+  const rawPool = (startup: string[]) =>
+    new pg.Pool({
+      connectionString: url,
+      max: pool,
+      ...(startup.length ? { options: startup.join(' ') } : {}),
+      pipeline: true,
+    } as pg.PoolConfig)
+  // Raw as the user: the role as a connection setting, the claims set in the same flight as the
+  // first statement, so RLS applies exactly as in the SDK's call, without the transaction around it.
+  const asUserPool = rawPool(['-c role=authenticated', ...gucs])
+  // The SDK's wire without the SDK: `begin`, the settings statement, the data statement and
+  // `commit` pipelined in one flight per statement, as the scope sends them for a one-statement call.
+  const wirePool = rawPool(gucs)
+  // Superuser, no RLS. Pipeline mode too: a plain pool's 15 kB search statements stalled for tens
+  // of ms a call through the delay proxy.
+  const superPool = rawPool(gucs)
+  const claimsOf = users.map((s) => JSON.stringify({ ...s.user.claims, role: 'authenticated' }))
+  const send: Record<Variant, (op: Op, user: number, i: number) => Promise<unknown>> = {
+    SDK: (op, user, i) => op.call(clients[user]!, users[user]!, i),
+    'raw as the user': async (op, user, i) => {
+      const client = await asUserPool.connect()
+      try {
+        const claims = client.query(`select set_config('request.jwt.claims', $1, false)`, [claimsOf[user]])
+        for (const [k, q] of statements.get(op.name)![user]!.entries()) {
+          const result = client.query(q.sql, freshParameters(op.name, q.parameters, i) as unknown[])
+          await (k === 0 ? Promise.all([claims, result]) : result)
+        }
+      } finally {
+        client.release()
       }
-    }),
-  )
-  const elapsed = (performance.now() - started) / 1000
-  samples.sort((a, b) => a - b)
+    },
+    'raw, the SDK’s wire': async (op, user, i) => {
+      const client = await wirePool.connect()
+      try {
+        for (const q of statements.get(op.name)![user]!) {
+          const entry = settingsQuery('authenticated', JSON.parse(claimsOf[user]!), settings)
+          await Promise.all([
+            client.query('begin'),
+            client.query(entry.sql, entry.parameters as unknown[]),
+            client.query(q.sql, freshParameters(op.name, q.parameters, i) as unknown[]),
+            client.query('commit'),
+          ])
+        }
+      } finally {
+        client.release()
+      }
+    },
+    'raw superuser': async (op, user, i) => {
+      for (const q of statements.get(op.name)![user]!)
+        await superPool.query(q.sql, freshParameters(op.name, q.parameters, i) as unknown[])
+    },
+  }
   return {
-    qps: round(samples.length / elapsed, 0),
-    p50: round(percentile(samples, 0.5), 2),
-    p95: round(percentile(samples, 0.95), 2),
-    p99: round(percentile(samples, 0.99), 2),
-    calls: samples.length,
-    perOp,
+    send,
+    async close() {
+      await sdkDb.destroy()
+      await asUserPool.end()
+      await wirePool.end()
+      await superPool.end()
+    },
   }
 }
 
-const rows: ResultRow[] = []
-const perOpRows: ResultRow[] = []
+/**
+ * Runs each variant for SECONDS in two halves, in order and then in reverse, so a drift in the
+ * machine's load hits every variant alike.
+ */
+async function interleaved(
+  n: number,
+  ops: Op[],
+  send: Record<Variant, (op: Op, user: number, i: number) => Promise<unknown>>,
+  variants: Variant[],
+): Promise<Partial<Record<Variant, Run>>> {
+  const half = { seconds: SECONDS / 2 }
+  const first: Partial<Record<Variant, Run>> = {}
+  const runs: Partial<Record<Variant, Run>> = {}
+  for (const v of variants) first[v] = await drive(n, ops, send[v], half)
+  for (const v of [...variants].reverse()) runs[v] = mergeRuns(first[v]!, await drive(n, ops, send[v], half))
+  return runs
+}
+
+/** A row of the QPS table: the SDK against raw as the user (and raw superuser when it ran). */
+function qpsRow(name: string, runs: Partial<Record<Variant, Run>>, load: number): ResultRow {
+  const sdk = runs.SDK!
+  const asUser = runs['raw as the user']!
+  const su = runs['raw superuser']
+  return {
+    case: name,
+    p50Ms: sdk.p50,
+    p95Ms: sdk.p95,
+    baseline: 'raw as the user, same concurrency',
+    ratioP50: round(sdk.p50 / asUser.p50, 2),
+    ratioP95: round(sdk.p95 / asUser.p95, 2),
+    'SDK QPS': sdk.qps,
+    'SDK p99 ms': sdk.p99,
+    'SDK client CPU ms/call': sdk.clientCpuMs,
+    'raw as user QPS': asUser.qps,
+    'raw as user p50 / p95 / p99 ms': `${asUser.p50} / ${asUser.p95} / ${asUser.p99}`,
+    'raw as user client CPU ms/call': asUser.clientCpuMs,
+    ...(su
+      ? {
+          'raw superuser QPS': su.qps,
+          'raw superuser p50 / p95 / p99 ms': `${su.p50} / ${su.p95} / ${su.p99}`,
+          'SDK ÷ raw superuser p50': round(sdk.p50 / su.p50, 2),
+        }
+      : {}),
+    load,
+  }
+}
+
+/** The SDK's closed-loop QPS at the most users (sets the sustainable paced rate). */
+let closedLoopQps = 0
+const qpsRows: ResultRow[] = []
+const oneUserRows: ResultRow[] = []
+const pacedRows: ResultRow[] = []
+const targetRows: ResultRow[] = []
+const loads: Record<string, number> = {}
 const serverPort = Number(new URL(native.url).port)
+const allVariants: Variant[] = quick ? ['SDK', 'raw as the user'] : ['SDK', 'raw as the user', 'raw superuser']
 try {
   for (const delay of DELAYS) {
     const proxy = delay > 0 ? await startDelayProxy(serverPort, delay) : null
     const url = new URL(native.url)
     if (proxy) url.port = String(proxy.port)
-    const sdkDb = createPostgresDatabase({ connectionString: url.toString(), max: POOL })
-    const sdk = createTripSage({ db: sdkDb, embedder })
-    const clients = users.map((s) => sdk.forUser(s.user.claims))
-    const options = Object.entries(settings)
-      .map(([k, v]) => `-c ${k}=${v}`)
-      .join(' ')
-    const rawPool = new pg.Pool({ connectionString: url.toString(), max: POOL, ...(options ? { options } : {}) })
     const where = delay > 0 ? `loopback + ${delay} ms each way` : 'loopback'
     try {
-      for (const [workload, ops] of [
-        ['mixed', mixed],
-        ['memory.search alone', searchOnly],
-      ] as const) {
-        for (const n of LEVELS) {
-          log(`${where}: ${workload}, ${n} users`)
-          const viaSdk = await drive(n, ops, (op, s, i) => op.call(clients[users.indexOf(s)]!, s, i))
-          const viaRaw = await drive(n, ops, async (op, s) => {
-            for (const q of statements.get(op.name)![users.indexOf(s)]!)
-              await rawPool.query(q.sql, q.parameters as unknown[])
-          })
-          rows.push({
-            case: `${workload}, ${n} users (${where})`,
-            p50Ms: viaSdk.p50,
-            p95Ms: viaSdk.p95,
-            baseline: 'raw SQL, same concurrency',
-            ratioP50: round(viaSdk.p50 / viaRaw.p50, 2),
-            ratioP95: round(viaSdk.p95 / viaRaw.p95, 2),
-            'SDK QPS': viaSdk.qps,
-            'SDK p99 ms': viaSdk.p99,
-            'raw QPS': viaRaw.qps,
-            'raw p50 ms': viaRaw.p50,
-            'raw p95 ms': viaRaw.p95,
-            'raw p99 ms': viaRaw.p99,
-            'SDK calls': viaSdk.calls,
-          })
-          if (workload === 'mixed' && n === LEVELS.at(-1))
-            for (const [name, list] of viaSdk.perOp) {
-              list.sort((a, b) => a - b)
-              const target = name.startsWith('memory.search')
-                ? 'p95 < 100 ms (vector search)'
-                : name.startsWith('chat.messages.history')
-                  ? 'p95 < 75 ms (history)'
-                  : name.startsWith('trips') || name.startsWith('flights')
-                    ? 'p95 < 200 ms (trip queries)'
-                    : ''
-              perOpRows.push({
-                case: `${name} (${where}, ${n} users, mixed)`,
-                p50Ms: round(percentile(list, 0.5), 2),
-                p95Ms: round(percentile(list, 0.95), 2),
-                'p99 ms': round(percentile(list, 0.99), 2),
-                calls: list.length,
-                "seeds' target": target,
+      // 1. Closed loop at the documented default pool size, SDK against both raw baselines.
+      const transport = await openTransport(url.toString(), POOL)
+      try {
+        for (const [workload, ops] of [
+          ['mixed', mixed],
+          ['memory.search alone', searchOnly],
+        ] as const) {
+          for (const n of LEVELS) {
+            log(`${where}: ${workload}, ${n} users, pool ${POOL}`)
+            const load = loadNow()
+            const variants: Variant[] = n === 1 ? [...allVariants, 'raw, the SDK’s wire'] : allVariants
+            const runs = await interleaved(n, ops, transport.send, variants)
+            const sdk = runs.SDK!
+            const asUser = runs['raw as the user']!
+            const su = runs['raw superuser']
+            qpsRows.push(qpsRow(`${workload}, ${n} user${n === 1 ? '' : 's'} (${where})`, runs, load))
+            if (workload === 'mixed' && n === LEVELS.at(-1)) closedLoopQps = sdk.qps
+            if (workload === 'mixed' && n === LEVELS.at(-1))
+              targetRows.push(...perOpRows(sdk, `${where}, ${n} users back to back, pool ${POOL}`))
+            if (workload === 'mixed' && n === 1)
+              for (const [name, list] of sdk.perOp) {
+                const raw = asUser.perOp.get(name)!
+                const rawSu = su?.perOp.get(name)
+                const wire = runs['raw, the SDK’s wire']!.perOp.get(name)!
+                oneUserRows.push({
+                  case: `1 user, ${name} (${where})`,
+                  p50Ms: round(percentile(list, 0.5), 2),
+                  p95Ms: round(percentile(list, 0.95), 2),
+                  baseline: 'raw as the user',
+                  ratioP50: round(percentile(list, 0.5) / percentile(raw, 0.5), 2),
+                  ratioP95: round(percentile(list, 0.95) / percentile(raw, 0.95), 2),
+                  'raw as user p50 ms': round(percentile(raw, 0.5), 2),
+                  'raw, the SDK’s wire p50 ms': round(percentile(wire, 0.5), 2),
+                  ...(rawSu ? { 'raw superuser p50 ms': round(percentile(rawSu, 0.5), 2) } : {}),
+                  load,
+                })
+              }
+          }
+        }
+        // 2. Open loop: the seeds' 471 calls/s offered by 50 users, and half of what the SDK reached
+        // back to back (a rate this machine sustains); latency from when each call was due.
+        if (!quick) {
+          const n = LEVELS.at(-1)!
+          for (const rate of [SEEDS_QPS, Math.max(10, Math.round(closedLoopQps / 20) * 10)]) {
+            for (const v of ['SDK', 'raw as the user'] as const) {
+              log(`${where}: mixed, ${n} users paced at ${rate} calls/s, ${v}`)
+              const load = loadNow()
+              const run = await drive(n, mixed, transport.send[v], { seconds: SECONDS, rate })
+              pacedRows.push({
+                case: `${v}: mixed at ${rate} calls/s offered, ${n} users (${where}, pool ${POOL})`,
+                p50Ms: run.p50,
+                p95Ms: run.p95,
+                'p99 ms': run.p99,
+                'achieved QPS': run.qps,
+                sustained: run.qps >= rate * 0.95 ? 'yes' : 'no',
+                load,
               })
+              if (v === 'SDK')
+                targetRows.push(...perOpRows(run, `${where}, ${n} users paced at ${rate}/s, pool ${POOL}`))
             }
+          }
+        }
+      } finally {
+        await transport.close()
+      }
+      // 3. Pool size: the mixed workload at the most users, SDK and raw as the user.
+      for (const size of POOL_SIZES.filter((p) => p !== POOL)) {
+        const n = LEVELS.at(-1)!
+        log(`${where}: mixed, ${n} users, pool ${size}`)
+        const other = await openTransport(url.toString(), size)
+        try {
+          const load = loadNow()
+          const runs = await interleaved(n, mixed, other.send, ['SDK', 'raw as the user'])
+          qpsRows.push(qpsRow(`mixed, ${n} users (${where}), pool ${size}`, runs, load))
+        } finally {
+          await other.close()
         }
       }
     } finally {
-      await sdkDb.destroy()
-      await rawPool.end()
       await proxy?.close()
     }
   }
 } finally {
+  loads.end = loadNow()
   await admin.destroy()
   await native.stop()
 }
 
+const machineNote = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load average (1 min) ${loadAtStart} at start, ${loads.end} at end; the bench process (client) and the server share the cores, with other sessions`
 await writeResult({
   name: 'concurrency',
   title: 'Concurrent users on native PostgreSQL',
   mode: quick ? 'quick' : 'full',
-  setup: `PostgreSQL 15 + pgvector 0.8.0 started by the bench (native tier), every migration applied by \`supabase db push\`; ${LEVELS.at(-1)} users, each with a trip, a chat session of ${HISTORY} messages and ${MEMORIES_PER_USER} memories (localEmbedder, exact path). SDK: createPostgresDatabase (pg pool of ${POOL}, pipeline mode) + forUser(claims); raw: the same data statements captured from one SDK call per user and operation, sent by a plain pg.Pool of ${POOL} as superuser (no transaction, no RLS). Each of N users runs its calls back to back for ${SECONDS} s; QPS = calls/s over all users. The bench process (client) shares the 2 cores with the server.`,
+  setup: `PostgreSQL 15 + pgvector 0.8.0 started by the bench (native tier, default server settings but fsync off), every migration applied by \`supabase db push\`; ${LEVELS.at(-1)} users, each with a trip, a chat session of ${HISTORY} messages and ${MEMORIES_PER_USER} memories (localEmbedder; at this size the planner serves search by the exact path). SDK: createPostgresDatabase (the documented wiring: pg pool in pipeline mode) + forUser(claims), one transaction per call under RLS. Two raw baselines send the same data statements, captured from one SDK call per user and operation (memory writes get fresh content and hash, so they insert like the SDK's): **raw as the user** — role authenticated as a connection setting, the user's claims set in the same flight as the first statement, no transaction: the SQL a hand-written app would send for the same result under RLS; **raw superuser** — no RLS, no transaction (what the previous run compared against). Closed loop: each of N users runs its calls back to back for ${SECONDS} s (in two halves, variants interleaved); QPS = calls/s over all users. ${machineNote}.`,
   tables: [
     {
-      title: 'QPS and latency per call, SDK vs raw at the same concurrency',
-      rows,
-      note: "Seeds' target: 471 QPS sustained (mixed workload). `× p50` = SDK ÷ raw at the same N.",
+      title: `QPS and latency per call, SDK vs raw at the same concurrency (pool ${POOL}; pool ${POOL_SIZES.filter((p) => p !== POOL).join(' and ') || '–'} at ${LEVELS.at(-1)} users)`,
+      rows: qpsRows,
+      note: "Seeds' target: 471 QPS sustained (mixed workload). `× p50` = SDK ÷ raw as the user at the same N. The load column is the 1-minute load average when the row's runs started.",
+      load: loadAtStart,
     },
     {
+      title: 'one user, mixed workload: each operation, SDK vs raw (what the 1-user ratio is made of)',
+      rows: oneUserRows,
+      noChart: true,
+      note: 'SDK ÷ raw as the user is the whole price of the SDK at one user; the SDK’s wire (begin, settings, statement, commit in one flight, no SDK code) splits it: raw as the user → the SDK’s wire is what the transaction and the scope entry cost the server, the SDK’s wire → SDK is the SDK’s JavaScript (validation, SQL building, row mapping) and the driver.',
+      load: loadAtStart,
+    },
+    ...(pacedRows.length
+      ? [
+          {
+            title: `paced (open loop): the seeds' 471 calls/s, and a sustainable rate, offered by ${LEVELS.at(-1)} users`,
+            rows: pacedRows,
+            noChart: true,
+            note: "Each user's calls are due at fixed intervals so all users together offer the rate; latency counts from when a call was due, so a queue shows: where the achieved rate stays below the offered one (sustained: no), the queue grows for the whole run and latency measures the run's length, not the system. The second rate is half of what the SDK reached back to back at 50 users.",
+            load: loadAtStart,
+          },
+        ]
+      : []),
+    {
       title: `per operation in the mixed workload at ${LEVELS.at(-1)} users, with the seeds' targets`,
-      rows: perOpRows,
-      note: "Seeds' targets: vector search p95 < 100 ms, chat history p95 < 75 ms, trip queries p95 < 200 ms.",
+      rows: targetRows,
+      noChart: true,
+      note: "Seeds' targets: vector search p95 < 100 ms, chat history p95 < 75 ms, trip queries p95 < 200 ms. Back to back, 50 users keep 50 calls in flight whatever the rate, so each call waits behind the others (latency ≈ users ÷ QPS); paced at 471 calls/s they wait only when the server falls behind.",
+      load: loadAtStart,
     },
   ],
   checks: [],
-  notes: [
-    `load average (1 min): ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end, on ${2} cores shared with other sessions`,
-  ],
+  notes: [machineNote],
 })

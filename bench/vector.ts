@@ -21,7 +21,24 @@ import { createEmbeddedTestDatabase, createTestUser, type TestUser } from '@trip
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { type NativeBenchDatabase, startNativeDatabase } from './lib/native-server.js'
-import { atLeast, latencyRows, parseArgs, type ResultCheck, type ResultTable, writeResult } from './lib/results.js'
+import {
+  atLeast,
+  latencyRows,
+  loadNow,
+  parseArgs,
+  type ResultCheck,
+  type ResultTable,
+  writeResult,
+} from './lib/results.js'
+import {
+  asUserStatement,
+  CLUSTERS,
+  createVectorSource,
+  insertSyntheticMemories,
+  SYNTHETIC_MODEL,
+  syntheticQueries,
+  withoutEmbeddingIndex,
+} from './lib/synthetic-vectors.js'
 import { measure, summarise } from './lib/timing.js'
 
 const { quick, rest } = parseArgs()
@@ -44,78 +61,48 @@ const recallQueries = quick ? 20 : 100
 const addManyRounds = quick ? 2 : 10
 /** Metadata buckets: a `{ bucket }` filter keeps 1 % of the rows it is applied to. */
 const BUCKETS = 100
-const CLUSTERS = 100
-const MODEL = 'bench-synthetic'
+const MODEL = SYNTHETIC_MODEL
 const EF_SEARCH = 100
 
 const summariseMs = (samples: number[]) => summarise(samples)
 const round = (x: number) => Math.round(x * 1000) / 1000
 
-/** Loads `rows` clustered vectors spread over the users, then builds the HNSW index. */
+/** Loads `rows` clustered vectors spread over the users (set-based), then builds the HNSW index. */
 async function load(db: Kysely<TripSageDatabase>, users: TestUser[], rows: number) {
-  const USERS = users.length
-  const [index] = (
-    await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'memories_embedding_idx'`.execute(
-      db,
-    )
-  ).rows
-  await sql`drop index public.memories_embedding_idx`.execute(db)
-  await sql`select setseed(0.17)`.execute(db)
-  await sql`create temp table centers as
-    select c, array(select (random() - 0.5)::real from generate_series(1, 1536) where c >= 0)::extensions.vector as v
-    from generate_series(0, ${CLUSTERS - 1}) c`.execute(db)
-  await sql`create temp table noise as
-    select n, array(select (random() - 0.5)::real from generate_series(1, 1536) where n >= 0)::extensions.vector as v
-    from generate_series(0, 999) n`.execute(db)
-  await sql`create temp table bench_users as
-    select (ordinality - 1)::int as u, id::uuid from unnest(${sql.raw(`array[${users.map((u) => `'${u.id}'`).join(',')}]`)}::uuid[]) with ordinality as t(id)`.execute(
-    db,
-  )
-  const scaled = (alias: string) =>
-    sql.raw(`${alias}.v operator(extensions.*) array_fill((random() * 0.5)::real, array[1536])::extensions.vector`)
-  const started = performance.now()
-  // Full-text content: a few words per row so the text arm of hybrid search has work to do.
-  await sql`
-    insert into public.memories (user_id, content, content_hash, embedding, embedding_model, metadata)
-    select u.id, 'memory ' || g || ' about ' || (array['lisbon','kyoto','ramen','ferry','museum','hiking','beach','visa'])[1 + g % 8]
-        || ' and ' || (array['train','hotel','window','aisle','budget','family','dog','vegan'])[1 + (g / 8) % 8],
-      encode(sha256(('memory ' || g)::bytea), 'hex'),
-      c.v operator(extensions.+) ${scaled('a')} operator(extensions.+) ${scaled('b')} operator(extensions.+) ${scaled('d')},
-      ${MODEL}, jsonb_build_object('cluster', c.c, 'bucket', (g / ${USERS}) % ${BUCKETS})
-    from generate_series(0::bigint, ${rows - 1}) g
-    join bench_users u on u.u = g % ${USERS}
-    join centers c on c.c = (g * 31 + g / 100) % ${CLUSTERS}
-    join noise a on a.n = (g * 7919) % 1000
-    join noise b on b.n = (g * 104729 + 13) % 1000
-    join noise d on d.n = (g * 1299709 + 101) % 1000`.execute(db)
-  const inserted = performance.now()
-  await sql`set maintenance_work_mem = '1GB'`.execute(db)
-  await sql.raw((index as { indexdef: string }).indexdef).execute(db)
-  await sql`reset maintenance_work_mem`.execute(db)
-  await sql`analyze public.memories`.execute(db)
-  return { insertMs: round(inserted - started), indexBuildMs: round(performance.now() - inserted) }
+  await createVectorSource(db, 0.17)
+  const userIds = users.map((u) => u.id)
+  // In slices, so a 100 000-row load reports progress and never holds one huge statement.
+  const slice = 25_000
+  const times = await withoutEmbeddingIndex(db, async () => {
+    for (let from = 0; from < rows; from += slice)
+      await insertSyntheticMemories(db, {
+        userIds,
+        from,
+        to: Math.min(rows, from + slice),
+        tag: 'bench',
+        noise: 3,
+        searchable: true,
+      })
+  })
+  return { insertMs: times.loadMs, indexBuildMs: times.indexBuildMs }
 }
 
 async function queryVectors(db: Kysely<TripSageDatabase>, count: number): Promise<number[][]> {
-  const scaled = (alias: string) =>
-    sql.raw(`${alias}.v operator(extensions.*) array_fill((random() * 0.5)::real, array[1536])::extensions.vector`)
-  const r = await sql<{ v: string }>`
-    select (c.v operator(extensions.+) ${scaled('a')} operator(extensions.+) ${scaled('b')})::text as v
-    from generate_series(0, ${count - 1}) i
-    join centers c on c.c = (i * 37) % ${CLUSTERS}
-    join noise a on a.n = (i * 613 + 5) % 1000
-    join noise b on b.n = (i * 211 + 17) % 1000
-    order by i`.execute(db)
-  return r.rows.map((row) => parseVectorText(row.v))
+  return (await syntheticQueries(db, count, 2)).map(parseVectorText)
 }
 
 /** Raw SQL as the user: role, claims and hnsw settings in one statement, then the query. */
-function asUser<T>(db: Kysely<TripSageDatabase>, user: TestUser, fn: (trx: Kysely<TripSageDatabase>) => Promise<T>) {
+function asUser<T>(
+  db: Kysely<TripSageDatabase>,
+  user: TestUser,
+  fn: (trx: Kysely<TripSageDatabase>) => Promise<T>,
+  efSearch = EF_SEARCH,
+) {
   return db.transaction().execute(async (trx) => {
-    await sql`select set_config('role', 'authenticated', true),
-      set_config('request.jwt.claims', ${JSON.stringify({ ...user.claims, role: 'authenticated' })}, true),
-      set_config('hnsw.ef_search', ${String(EF_SEARCH)}, true),
-      set_config('hnsw.iterative_scan', 'relaxed_order', true)`.execute(trx)
+    await asUserStatement(user.claims, {
+      'hnsw.ef_search': String(efSearch),
+      'hnsw.iterative_scan': 'relaxed_order',
+    }).execute(trx)
     return fn(trx)
   })
 }
@@ -188,6 +175,7 @@ async function openDatabase(): Promise<{ db: Kysely<TripSageDatabase>; close(): 
 }
 
 async function benchScenario(rows: number, USERS: number) {
+  const scenarioStarted = performance.now()
   const database = await openDatabase()
   const { db } = database
   try {
@@ -250,23 +238,34 @@ async function benchScenario(rows: number, USERS: number) {
         })
       },
     }
+    // The docs' shape ranks every row the user can see by distance: seconds per call past ~20 000
+    // rows per user, which would dominate the run; it is context only.
+    if (rows / USERS > 20_000) delete cases['Supabase docs hybrid_search (for context)']
+    const loadDuringLatency = loadNow()
     const latency = await measure(cases, {
       iterations,
       warmup,
       ...(quick ? { budgetMs: 4_000, minIterations: 10 } : {}),
     })
     // Which access path the planner picked for one user's search (HNSW, or the user's rows + sort).
-    const plan = await asUser(db, users[0] as TestUser, async (trx) => {
-      const r = await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw('')}select id from public.memories
+    const planAt = (efSearch: number) =>
+      asUser(
+        db,
+        users[0] as TestUser,
+        async (trx) => {
+          const r = await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw('')}select id from public.memories
         where (expires_at is null or expires_at > now())
         order by embedding operator(extensions.<=>) ${toVectorText(vectors[0] as number[])}::extensions.vector limit 10`.execute(
-        trx,
+            trx,
+          )
+          const lines = r.rows.map((row) => row['QUERY PLAN'])
+          return lines.some((l) => l.includes('memories_embedding_idx'))
+            ? 'HNSW index scan (memories_embedding_idx)'
+            : 'bitmap scan of the user’s rows + exact top-N sort'
+        },
+        efSearch,
       )
-      const lines = r.rows.map((row) => row['QUERY PLAN'])
-      return lines.some((l) => l.includes('memories_embedding_idx'))
-        ? 'HNSW index scan (memories_embedding_idx)'
-        : 'bitmap scan of the user’s rows + exact top-N sort'
-    })
+    const plan = await planAt(EF_SEARCH)
     process.stdout.write(`${rows} rows / ${USERS} users: ${JSON.stringify({ ...loadTimes, latency })}\n`)
 
     // recall@10 of memory.search against an exact scan of the same user's rows; and of the
@@ -276,7 +275,16 @@ async function benchScenario(rows: number, USERS: number) {
     let expectedCount = 0
     let filteredFound = 0
     let filteredExpected = 0
-    for (let i = 0; i < recallQueries; i++) {
+    // Where the planner takes the HNSW index, recall also at larger efSearch (the SDK's option),
+    // against the same exact answers: what a user with that many memories should set.
+    const efSweep = plan.startsWith('HNSW') ? [200, 400] : []
+    const sweepPlans: Record<number, string> = {}
+    for (const ef of efSweep) sweepPlans[ef] = await planAt(ef)
+    const sweepFound = new Map<number, number>(efSweep.map((ef) => [ef, 0]))
+    let sweepExpected = 0
+    // An exact scan of 100 000 rows takes seconds: fewer recall queries for such users.
+    const queriesForRecall = rows / USERS > 20_000 ? Math.min(recallQueries, 50) : recallQueries
+    for (let i = 0; i < queriesForRecall; i++) {
       const bucket = (i * 13) % BUCKETS
       const filteredHits = await tripsage.forUser((users[(i * 7) % USERS] as TestUser).claims).memory.search({
         embedding: vectors[i % vectors.length] as number[],
@@ -307,7 +315,37 @@ async function benchScenario(rows: number, USERS: number) {
       found += hits.filter((h) => expected.has(h.id)).length
       hitCount += hits.length
       expectedCount += expected.size
+      if (i < 20) sweepExpected += expected.size
+      // At efSearch ≥ 200 the planner may leave the index for an exact scan (seconds at 100 000
+      // rows): the sweep samples the first 20 queries.
+      for (const ef of i < 20 ? efSweep : []) {
+        const swept = await tripsage
+          .forUser(user.claims)
+          .memory.search({ embedding: vector, embeddingModel: MODEL, limit: 10, efSearch: ef })
+        sweepFound.set(ef, sweepFound.get(ef)! + swept.filter((h) => expected.has(h.id)).length)
+      }
     }
+    const recallAtEf = Object.fromEntries(
+      efSweep.map((ef) => [`recall@10 at efSearch ${ef}`, round(sweepFound.get(ef)! / Math.max(sweepExpected, 1))]),
+    )
+    // Latency at the larger efSearch, interleaved with the default.
+    const efLatency = efSweep.length
+      ? await measure(
+          Object.fromEntries(
+            [100, ...efSweep].map((ef) => [
+              `memory.search at efSearch ${ef}`,
+              (i: number) =>
+                tripsage.forUser((users[i % USERS] as TestUser).claims).memory.search({
+                  embedding: vectors[i % vectors.length] as number[],
+                  embeddingModel: MODEL,
+                  limit: 10,
+                  efSearch: ef,
+                }),
+            ]),
+          ),
+          { iterations: quick ? 10 : 20, warmup: 2 },
+        )
+      : {}
 
     // addMany(50) with precomputed vectors (the embedder is not measured) vs a raw 50-row INSERT.
     const addSamples = { sdk: [] as number[], raw: [] as number[] }
@@ -340,14 +378,19 @@ async function benchScenario(rows: number, USERS: number) {
     const addStats = { sdk: summariseMs(addSamples.sdk), raw: summariseMs(addSamples.raw) }
     return {
       rows,
+      loadDuringLatency,
+      seconds: Math.round((performance.now() - scenarioStarted) / 1000),
       users: USERS,
       ...loadTimes,
       searchPlan: plan,
       latency,
       recallAt10: round(found / Math.max(expectedCount, 1)),
       filteredRecallAt10: filteredExpected === 0 ? 1 : round(filteredFound / filteredExpected),
-      meanHitsPerSearch: round(hitCount / recallQueries),
-      meanFilteredMatches: round(filteredExpected / recallQueries),
+      meanHitsPerSearch: round(hitCount / queriesForRecall),
+      meanFilteredMatches: round(filteredExpected / queriesForRecall),
+      recallAtEf,
+      efLatency,
+      sweepPlans,
       addMany50: {
         sdk: addStats.sdk,
         raw: addStats.raw,
@@ -365,10 +408,14 @@ const checks: ResultCheck[] = []
 const details = []
 for (const [rows, users] of scenarios) {
   const r = await benchScenario(rows, users)
+  process.stdout.write(
+    `vector: ${rows}/${users} took ${r.seconds} s (load ${r.insertMs} ms, index ${r.indexBuildMs} ms)\n`,
+  )
   details.push(r)
   const label = `${rows.toLocaleString('en-US')} memories / ${users} user${users === 1 ? '' : 's'}`
   tables.push({
     title: `${label}: latency`,
+    load: r.loadDuringLatency,
     rows: latencyRows(r.latency, {
       'memory.search': 'raw SQL search',
       'memory.search filtered (1 %)': 'raw SQL filtered search (1 %)',
@@ -384,10 +431,12 @@ for (const [rows, users] of scenarios) {
         case: label,
         'recall@10 search': r.recallAt10,
         'recall@10 filtered (1 %)': r.filteredRecallAt10,
+        ...r.recallAtEf,
         'exact hits per filtered query (≤ 10)': r.meanFilteredMatches,
         'results per search': r.meanHitsPerSearch,
         'bulk load ms': r.insertMs,
         'HNSW build ms': r.indexBuildMs,
+        'scenario s (load, index, latency, recall, addMany)': r.seconds,
         'addMany(50) p50 ms': r.addMany50.sdk.p50Ms,
         'addMany rows/s': r.addMany50.sdkRowsPerSecond,
         'raw 50-row INSERT p50 ms': r.addMany50.raw.p50Ms,
@@ -395,6 +444,13 @@ for (const [rows, users] of scenarios) {
       },
     ],
   })
+  if (Object.keys(r.efLatency).length)
+    tables.push({
+      title: `${label}: memory.search latency by efSearch`,
+      rows: latencyRows(r.efLatency, {}),
+      load: r.loadDuringLatency,
+      note: `The planner's path for the plain search statement: ${[`efSearch 100: ${r.searchPlan}`, ...Object.entries(r.sweepPlans).map(([ef, p]) => `efSearch ${ef}: ${p}`)].join('; ')}.`,
+    })
   checks.push(atLeast(`recall@10 of memory.search, ${label}`, r.recallAt10, 0.9))
   checks.push(atLeast(`recall@10 of filtered memory.search, ${label}`, r.filteredRecallAt10, 0.9))
 }

@@ -39,6 +39,12 @@ export function markdownTable(table: ResultTable): string {
   return lines.join('\n')
 }
 
+/** CPU, cores, Node and the load average the table was measured at. */
+function machineLine(result: BenchResult, table: ResultTable): string {
+  const load = table.load ?? result.machine.load
+  return `${result.machine.cpus}× ${result.machine.cpu}, Node ${result.machine.node}${load === undefined ? '' : `, load average ${load} (1 min)`}`
+}
+
 /** The whole RESULTS.md. */
 export function renderMarkdown(results: BenchResult[], chartPath = 'results/chart.svg'): string {
   const out: string[] = [
@@ -63,6 +69,7 @@ export function renderMarkdown(results: BenchResult[], chartPath = 'results/char
     for (const table of result.tables) {
       out.push(`### ${table.title}`, '', markdownTable(table), '')
       if (table.note) out.push(table.note, '')
+      out.push(`Machine: ${machineLine(result, table)}`, '')
     }
     if (result.checks.length) {
       out.push('Checks:', '')

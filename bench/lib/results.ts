@@ -42,6 +42,16 @@ export interface ResultTable {
   note?: string
   /** Leave this table out of the chart (e.g. throughput tables). */
   noChart?: boolean
+  /**
+   * The 1-minute load average while this table's figures were taken (see {@link loadNow}); the
+   * report prints it with the machine under the table (default: the load when the file was written).
+   */
+  load?: number
+}
+
+/** The 1-minute load average now, rounded to 0.1 (for {@link ResultTable.load}). */
+export function loadNow(): number {
+  return Math.round(loadavg()[0]! * 10) / 10
 }
 
 /** A threshold the run enforces (recall); everything else is informational. */

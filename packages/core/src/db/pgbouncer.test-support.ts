@@ -32,8 +32,9 @@ async function freePort(): Promise<number> {
  *
  * @param serverPort - the PostgreSQL server's port on 127.0.0.1
  * @param poolSize - server connections per database/user pair
+ * @param database - the database it serves (same name on both sides)
  */
-export async function startPgBouncer(serverPort: number, poolSize = 4): Promise<PgBouncer> {
+export async function startPgBouncer(serverPort: number, poolSize = 4, database = 'postgres'): Promise<PgBouncer> {
   const dir = await mkdtemp(join(tmpdir(), 'tripsage-pgbouncer-'))
   const port = await freePort()
   const config = join(dir, 'pgbouncer.ini')
@@ -42,7 +43,7 @@ export async function startPgBouncer(serverPort: number, poolSize = 4): Promise<
     config,
     [
       '[databases]',
-      `postgres = host=127.0.0.1 port=${serverPort} dbname=postgres`,
+      `${database} = host=127.0.0.1 port=${serverPort} dbname=${database}`,
       '[pgbouncer]',
       'listen_addr = 127.0.0.1',
       `listen_port = ${port}`,
