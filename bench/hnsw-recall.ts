@@ -24,7 +24,11 @@ const QUERIES = Number(rest.find((a) => a.startsWith('--queries='))?.split('=')[
 const indexes = (rest.find((a) => a.startsWith('--indexes='))?.split('=')[1] ?? '16/64,16/100,12/64,12/80,8/64,8/100')
   .split(',')
   .map((pair) => pair.split('/').map(Number) as [number, number])
-await skipWithoutNative('hnsw-recall', 'HNSW recall against m, ef_construction and ef_search (native PostgreSQL)', quick)
+await skipWithoutNative(
+  'hnsw-recall',
+  'HNSW recall against m, ef_construction and ef_search (native PostgreSQL)',
+  quick,
+)
 const loadAtStart = loadavg()[0]!
 const session = await openNativeSession()
 const { db } = session
