@@ -1,0 +1,46 @@
+/**
+ * The order Vitest starts test files in, across all projects: longest first, so that with several
+ * workers the long files (builds, Chromium, the fault suite) overlap everything else instead of
+ * starting last and running alone at the end.
+ *
+ * Vitest's own order sorts by project name first (so `repo`, with the packaging builds and the
+ * Next.js e2e test, would start after everything else) and knows durations only from a previous
+ * run's cache, which a fresh clone in CI does not have. Durations come from that cache when it has
+ * them, else from {@link measuredSeconds}, else the file's size stands in (Vitest's fallback).
+ */
+import { stat } from 'node:fs/promises'
+import { relative } from 'node:path'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
+
+/**
+ * Files that take 20 s or more (`project path` → seconds), measured on the 2-core CI machine with
+ * other work running. Only the order depends on them: a stale or missing entry never fails a run.
+ */
+export const measuredSeconds: Readonly<Record<string, number>> = {}
+
+/** Sorts files by expected duration, longest first; the rest of Vitest's order is kept. */
+export class LongestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const expected = new Map<TestSpecification, number>()
+    await Promise.all(
+      files.map(async (spec) => {
+        const key = `${spec.project.name} ${relative(this.ctx.config.root, spec.moduleId)}`
+        const measured = measuredSeconds[key]
+        const ms =
+          this.ctx.cache.getTestSpecificationResult(spec)?.duration ??
+          (measured === undefined ? undefined : measured * 1000) ??
+          // About a millisecond per byte of test source: the order of the unmeasured rest.
+          (await stat(spec.moduleId).catch(() => ({ size: 0 }))).size
+        expected.set(spec, ms)
+      }),
+    )
+    const base = await super.sort(files)
+    const position = new Map(base.map((spec, index) => [spec, index]))
+    return [...files].sort(
+      (a, b) =>
+        a.project.config.sequence.groupOrder - b.project.config.sequence.groupOrder ||
+        (expected.get(b) ?? 0) - (expected.get(a) ?? 0) ||
+        (position.get(a) ?? 0) - (position.get(b) ?? 0),
+    )
+  }
+}
