@@ -16,7 +16,33 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  * Files that take 20 s or more (`project path` → seconds), measured on the 2-core CI machine with
  * other work running. Only the order depends on them: a stale or missing entry never fails a run.
  */
-export const measuredSeconds: Readonly<Record<string, number>> = {}
+export const measuredSeconds: Readonly<Record<string, number>> = {
+  'repo examples/next-app/test/e2e.test.ts': 200,
+  'core packages/core/src/db/faults.test.ts': 180,
+  'repo scripts/packaging.test.ts': 100,
+  'runtimes runtimes/test/matrix.test.ts': 90,
+  'db-native supabase/tests/pgtap.test.ts': 80,
+  'core packages/core/src/db/scope.test.ts': 80,
+  'repo examples/express-api/test/api.test.ts': 70,
+  'db supabase/tests/pgtap.test.ts': 60,
+  'repo scripts/quality.test.ts': 60,
+  'core packages/core/src/memory/learning/learning.test.ts': 55,
+  'core packages/core/src/search-cache/repository.test.ts': 50,
+  'jobs packages/jobs/src/memory-sync/memory-sync.test.ts': 50,
+  'core packages/core/src/chat/ui-messages.test.ts': 45,
+  'core packages/core/src/trips/trip-items-repository.test.ts': 45,
+  'core packages/core/src/trips/trips-repository.test.ts': 45,
+  'core-native-postgres-js packages/core/src/chat/ui-messages.test.ts': 45,
+  'cli packages/cli/src/database-commands.test.ts': 40,
+  'core packages/core/src/chat/messages.test.ts': 40,
+  'core packages/core/src/attachments/queued-deletions.test.ts': 35,
+  'core-native packages/core/src/chat/ui-messages.test.ts': 35,
+  'cli packages/cli/src/main.test.ts': 30,
+  'core packages/core/src/agent-tools/agent-tools.test.ts': 30,
+  'core packages/core/src/db/user-scope-guard.test.ts': 25,
+  'core packages/core/src/chat/tool-calls.test.ts': 25,
+  'repo scripts/api-docs.test.ts': 20,
+}
 
 /** Sorts files by expected duration, longest first; the rest of Vitest's order is kept. */
 export class LongestFirstSequencer extends BaseSequencer {
