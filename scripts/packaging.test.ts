@@ -67,11 +67,6 @@ const installedConsumer = () => {
   return consumer
 }
 
-// Start every build at once (they take most of this file's time), the checks await their own.
-beforeAll(() => {
-  for (const name of consumerPackages) build(name).catch(() => undefined)
-})
-
 afterAll(async () => {
   const dirs = await Promise.all([packDir, consumer?.then((c) => c.dir)].map((p) => p?.catch(() => undefined)))
   for (const dir of dirs) if (dir) await rm(dir, { recursive: true, force: true })
