@@ -19,8 +19,10 @@ export default defineConfig({
     maxWorkers: 3,
     // Longest files first, across projects, so they overlap the rest instead of forming the tail.
     sequence: { sequencer: LongestFirstSequencer },
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Hang guards, not performance checks: with parallel files on a shared 2-core machine a
+    // CPU-heavy test (PGlite migrating twice through the CLI) took over 60 s that takes 15 s alone.
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
     // The JSON report is what .ci/run counts for its `tests: N passed, M failed` line.
     reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
   },
