@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { LongestFirstSequencer } from './scripts/vitest/longest-first-sequencer.js'
 import { projects } from './vitest.workspace.js'
 
 // On Node 20 Vitest 5's reporter dies with `Map.groupBy is not a function` and prints no totals;
@@ -11,8 +12,17 @@ if (major < 22 || (major === 22 && minor < 12)) {
 export default defineConfig({
   test: {
     projects,
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Most test files wait (servers, PostgreSQL, builds, sleeps) more than they compute: Vitest's
+    // default of one worker on 2 cores left the CPU half idle. Files are isolated from each other
+    // (own template clone, own redis-server and ports, own temp dirs); see
+    // docs/decisions/0006-native-test-tier.md. `--maxWorkers=N` overrides.
+    maxWorkers: 3,
+    // Longest files first, across projects, so they overlap the rest instead of forming the tail.
+    sequence: { sequencer: LongestFirstSequencer },
+    // Hang guards, not performance checks: with parallel files on a shared 2-core machine a
+    // CPU-heavy test (PGlite migrating twice through the CLI) took over 60 s that takes 15 s alone.
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
     // The JSON report is what .ci/run counts for its `tests: N passed, M failed` line.
     reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
   },

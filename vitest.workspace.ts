@@ -80,13 +80,15 @@ export const projects: TestProjectInlineConfiguration[] = [
 const nativeDrivers = nativeDriverList(process.env.TRIPSAGE_NATIVE_DRIVERS)
 
 /**
- * `TRIPSAGE_NATIVE_DRIVERS=pg,postgres-js` (comma-separated; default `pg`). Each driver adds a
- * core and a jobs project (~6 min each on the 2-core CI machine), so CI runs `pg` only to stay
- * under 15 minutes; see docs/decisions/0006-native-test-tier.md.
+ * `TRIPSAGE_NATIVE_DRIVERS` (comma-separated; default `pg,postgres-js`, what CI runs). Each driver
+ * adds a core and a jobs project; the first driver's are named `core-native` / `jobs-native`, the
+ * others carry the driver's name (`core-native-postgres-js`). Set `pg` to run one driver locally.
+ * Both fit CI's 15 minutes because the files run in parallel (vitest.config.ts); see
+ * docs/decisions/0006-native-test-tier.md.
  */
 function nativeDriverList(value: string | undefined): NativeDriver[] {
   const known: NativeDriver[] = ['pg', 'postgres-js', 'pg-kysely']
-  const asked = (value ?? 'pg')
+  const asked = (value ?? 'pg,postgres-js')
     .split(',')
     .map((d) => d.trim())
     .filter(Boolean)

@@ -19,8 +19,9 @@ import { repoRoot } from './sql-bundle.js'
 const run = promisify(execFile)
 const packages = ['core', 'jobs', 'testing'] as const
 
-// One build per package per run, shared by the checks below (this file runs its tests in order,
-// and nothing else builds into dist/, so the tarballs are packed from the build just checked).
+// One build and one `pnpm pack` per package per run, shared by the checks below (this file runs its
+// tests in order, and nothing else builds into dist/: the runtime matrix builds into its own
+// folder), so every check looks at the artefact that would be published.
 const builds = new Map<string, Promise<unknown>>()
 const build = (name: string) => {
   if (!builds.has(name)) {
@@ -28,18 +29,61 @@ const build = (name: string) => {
   }
   return builds.get(name)!
 }
+let packDir: Promise<string> | undefined
+const packs = new Map<string, Promise<PackedPackage>>()
+const pack = (name: string) => {
+  if (!packs.has(name)) {
+    packDir ??= mkdtemp(join(tmpdir(), 'tripsage-tarballs-'))
+    const dir = packDir
+    packs.set(
+      name,
+      build(name).then(async () => packPackage(join(repoRoot, 'packages', name), await dir)),
+    )
+  }
+  return packs.get(name)!
+}
 
-// Each package builds to ESM + CJS + .d.ts and its exports map passes publint and attw.
+// One project outside the workspace installs every tarball (the libraries and the CLI) from the
+// npm registry, as a user's project would; pnpm's strict node_modules let each package reach only
+// what it declares, so sharing the install proves the same as one install per package.
+const consumerPackages = [...packages, 'cli'] as const
+let consumer: Promise<{ dir: string; installMs: number }> | undefined
+const installedConsumer = () => {
+  consumer ??= (async () => {
+    const packed = await Promise.all(consumerPackages.map(pack))
+    const dir = await mkdtemp(join(tmpdir(), 'tripsage-consumer-'))
+    const fixtures = ['esm.mjs', 'cjs.cjs', 'types.mts', 'types.cts', 'tsconfig.json'].map((file) =>
+      join(repoRoot, 'scripts/tarball-consumer', file),
+    )
+    // What a user of `@tripsage/core/embedded` (and of the CLI) adds next to it: the optional PGlite peers.
+    const peers = packed.find((p) => p.name === '@tripsage/core')!.manifest.peerDependencies ?? {}
+    const extra = {
+      '@electric-sql/pglite': peers['@electric-sql/pglite']!,
+      '@electric-sql/pglite-pgvector': peers['@electric-sql/pglite-pgvector']!,
+    }
+    const { installMs } = await installConsumer(dir, packed, extra, fixtures)
+    return { dir, installMs }
+  })()
+  return consumer
+}
+
+afterAll(async () => {
+  const dirs = await Promise.all([packDir, consumer?.then((c) => c.dir)].map((p) => p?.catch(() => undefined)))
+  for (const dir of dirs) if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+// Each package builds to ESM + CJS + .d.ts and its exports map passes publint and attw (on the
+// packed tarball: what `attw --pack` checks, but packed by pnpm, which publishes it).
 describe.each(packages)('@tripsage/%s packaging', (name) => {
   const dir = join(repoRoot, 'packages', name)
 
   it('builds with tsup and passes publint and attw', async () => {
-    await build(name)
+    const packed = await pack(name)
     const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'))
     expect(manifest.exports['./package.json']).toBe('./package.json')
     const publint = await run('pnpm', ['exec', 'publint', '--strict'], { cwd: dir })
     expect(publint.stdout).not.toMatch(/error/i)
-    await run('pnpm', ['exec', 'attw', '--pack', '.', '--profile', 'node16', '--format', 'ascii'], {
+    await run('pnpm', ['exec', 'attw', packed.tarball, '--profile', 'node16', '--format', 'ascii'], {
       cwd: dir,
       maxBuffer: 16 << 20,
     })
@@ -50,22 +94,12 @@ describe.each(packages)('@tripsage/%s packaging', (name) => {
 // project outside the workspace (dependencies come from the npm registry), then import them from
 // ESM and CJS, run real calls on the embedded database and type-check a consumer against the .d.ts.
 describe('published tarballs', () => {
-  let work: string
-  let consumer: string
   let packed: PackedPackage[]
+  let dir: string
 
   beforeAll(async () => {
-    await Promise.all(packages.map(build))
-    work = await mkdtemp(join(tmpdir(), 'tripsage-tarballs-'))
-    consumer = await mkdtemp(join(tmpdir(), 'tripsage-consumer-'))
-    packed = []
-    for (const name of packages) packed.push(await packPackage(join(repoRoot, 'packages', name), work))
+    packed = await Promise.all(packages.map(pack))
   }, 240_000)
-
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true })
-    if (consumer) await rm(consumer, { recursive: true, force: true })
-  })
 
   it('ship dist (ESM, CJS, types), no tests, and no workspace: ranges', async () => {
     for (const pkg of packed) {
@@ -88,25 +122,16 @@ describe('published tarballs', () => {
   })
 
   it('install outside the workspace, import from ESM and CJS, run real calls and type-check', async () => {
-    const fixtures = ['esm.mjs', 'cjs.cjs', 'types.mts', 'types.cts', 'tsconfig.json'].map((file) =>
-      join(repoRoot, 'scripts/tarball-consumer', file),
-    )
-    // What a user of `@tripsage/core/embedded` adds next to it: the optional PGlite peers.
-    const core = packed.find((p) => p.name === '@tripsage/core')!
-    const peers = core.manifest.peerDependencies ?? {}
-    const extra = {
-      '@electric-sql/pglite': peers['@electric-sql/pglite']!,
-      '@electric-sql/pglite-pgvector': peers['@electric-sql/pglite-pgvector']!,
-    }
-    const { installMs } = await installConsumer(consumer, packed, extra, fixtures)
-    expect(installMs).toBeGreaterThan(0)
+    const installed = await installedConsumer()
+    dir = installed.dir
+    expect(installed.installMs).toBeGreaterThan(0)
 
-    const node = (file: string) => run(process.execPath, [file], { cwd: consumer, env: cleanEnv(), maxBuffer: 4 << 20 })
+    const node = (file: string) => run(process.execPath, [file], { cwd: dir, env: cleanEnv(), maxBuffer: 4 << 20 })
     const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc')
     const [esm, cjs] = await Promise.all([
       node('esm.mjs'),
       node('cjs.cjs'),
-      run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: consumer, maxBuffer: 4 << 20 }).catch(
+      run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: dir, maxBuffer: 4 << 20 }).catch(
         (error: { stdout?: string }) => {
           throw new Error(`the consumer does not type-check against the published .d.ts:\n${error.stdout ?? ''}`)
         },
@@ -116,14 +141,15 @@ describe('published tarballs', () => {
       'isInstance works across the ESM and CJS builds',
     )
     expect(JSON.parse(cjs.stdout.trim().split('\n').at(-1)!).checks).toContain('a user-scoped query runs')
-  }, 180_000)
+  }, 300_000)
 
   /** Subpaths documented as Node-only (DESIGN: "Node-only helpers live behind their own subpath"). */
   const nodeOnlyEntries: Record<string, string[]> = { core: ['storage/fs', 'pg'], jobs: ['node', 'express'] }
 
   it('publish no .d.ts that imports a package which is not a dependency or peer', async () => {
+    const { dir } = await installedConsumer()
     for (const name of packages) {
-      const installed = join(consumer, 'node_modules/@tripsage', name)
+      const installed = join(dir, 'node_modules/@tripsage', name)
       const { checked, undeclared, builtins } = await undeclaredTypeImports(installed)
       expect(checked.length, name).toBeGreaterThan(0)
       expect(undeclared, `@tripsage/${name}`).toEqual([])
@@ -141,40 +167,18 @@ describe('published tarballs', () => {
 // The CLI is a command, not a library: one ESM file with a shebang. Packed and installed outside
 // the workspace with the core tarball, it runs as `tripsage` end to end on an embedded database.
 describe('@tripsage/cli tarball', () => {
-  let work: string
-  let consumer: string
-
-  beforeAll(async () => {
-    await Promise.all([build('core'), build('cli')])
-    work = await mkdtemp(join(tmpdir(), 'tripsage-cli-tarball-'))
-    consumer = await mkdtemp(join(tmpdir(), 'tripsage-cli-consumer-'))
-  }, 240_000)
-
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true })
-    if (consumer) await rm(consumer, { recursive: true, force: true })
-  })
-
   it('passes publint, installs from tarballs and runs migrations, migrate and doctor', async () => {
     const dir = join(repoRoot, 'packages', 'cli')
+    const cli = await pack('cli')
     const publint = await run('pnpm', ['exec', 'publint', '--strict'], { cwd: dir })
     expect(publint.stdout).not.toMatch(/error/i)
-    const packed = [await packPackage(join(repoRoot, 'packages', 'core'), work), await packPackage(dir, work)]
-    const cli = packed[1]!
     expect(cli.manifest.bin).toEqual({ tripsage: './dist/cli.js' })
     expect(JSON.stringify(cli.manifest)).not.toContain('workspace:')
-    const peers = cli.manifest.peerDependencies ?? {}
-    await installConsumer(
-      consumer,
-      packed,
-      {
-        '@electric-sql/pglite': peers['@electric-sql/pglite']!,
-        '@electric-sql/pglite-pgvector': peers['@electric-sql/pglite-pgvector']!,
-      },
-      [],
-    )
+    const consumer = (await installedConsumer()).dir
+    // Its own folder, as a user's project: the migrations folder and database land there.
+    const project = await mkdtemp(join(consumer, 'cli-project-'))
     const tripsage = (...args: string[]) =>
-      run(join(consumer, 'node_modules', '.bin', 'tripsage'), args, { cwd: consumer, env: cleanEnv() })
+      run(join(consumer, 'node_modules', '.bin', 'tripsage'), args, { cwd: project, env: cleanEnv() })
     expect((await tripsage('--version')).stdout.trim()).toBe(cli.manifest.version)
     expect((await tripsage('migrations', './supabase/migrations')).stdout).toMatch(/\d+ added, 0 unchanged, 0 edited/)
     await tripsage('migrate', '--db', './.tripsage/db')

@@ -44,6 +44,9 @@ export async function spawnHost(command: string[], app: string, env: HostEnviron
     cwd: app,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: the `node_modules/.bin` shims of bun and deno start the real binary
+    // as a child, which a signal to the shim alone left running after the run.
+    detached: true,
   })
   let output = ''
   child.stderr?.on('data', (chunk) => {
@@ -73,10 +76,18 @@ export async function spawnHost(command: string[], app: string, env: HostEnviron
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, name)
+    } catch {
+      child.kill(name) // the group is gone already
+    }
+  }
+  signal('SIGTERM')
+  const timer = setTimeout(() => signal('SIGKILL'), 5_000)
   await exited
   clearTimeout(timer)
+  signal('SIGKILL') // whatever the shim left behind in its group
 }
 
 /** The Worker bundle: its file and the SDK modules in it that import a `node:` module. */

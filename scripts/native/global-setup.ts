@@ -61,7 +61,9 @@ async function startNativeServer(): Promise<NativeServer> {
   if (!tier.enabled) throw new Error(`native test tier: ${tier.reason}`)
   const started = performance.now()
   if (tier.buildPgvector) await run(join(repoRoot, 'scripts/native/install-pgvector.sh'))
-  const own = tier.serverUrl ? null : await startPostgresServer()
+  // Every native file of every native project holds connections to this one server at once
+  // (vitest.config.ts runs several files in parallel): room for all of them.
+  const own = tier.serverUrl ? null : await startPostgresServer({ maxConnections: 300 })
   const serverUrl = tier.serverUrl ?? (own as NonNullable<typeof own>).url
   const templateName = `tripsage_template_${process.pid}`
   const templateUrl = withDatabase(serverUrl, templateName)

@@ -18,7 +18,7 @@ export {
   pgPoolConnector,
 } from './native-database.js'
 export { parseTap, runPgTap, type ScriptRunner, type TapAssertion, type TapFileResult } from './pgtap.js'
-export { type PostgresServer, startPostgresServer } from './postgres-server.js'
+export { type PostgresServer, type PostgresServerOptions, startPostgresServer } from './postgres-server.js'
 export {
   type RecordedStorageRequest,
   type StorageApiBucket,

@@ -22,6 +22,17 @@ describe('startRedisServer', () => {
     await expect(RespConnection.open(server.port)).rejects.toThrow(/ECONNREFUSED/)
   })
 
+  // Parallel test files pick free ports at the same time: a server that lost its port must fail
+  // (or move), never hand out another server's port, whose keys the caller would then share.
+  it('does not take another server on its port for its own', async () => {
+    const first = await startRedisServer()
+    try {
+      await expect(startRedisServer({ port: first.port })).rejects.toThrow(/did not start on port/)
+    } finally {
+      await first.stop()
+    }
+  })
+
   it('names the apt package when redis-server is missing', async () => {
     await expect(startRedisServer({ bin: 'redis-server-that-does-not-exist' })).rejects.toThrow(
       /install the Debian package `redis-server`/,

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, realpath, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../free-port.js'
@@ -59,42 +59,48 @@ const missing = 'redis-server not found: install the Debian package `redis-serve
  * afterAll(() => redis.stop())
  */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
-  const port = options.port ?? (await freePort())
-  const dir = await mkdtemp(join(tmpdir(), 'tripsage-redis-'))
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]
-  const child = spawn(options.bin ?? 'redis-server', [...args, '--daemonize', 'no', '--loglevel', 'warning'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  track(child, dir)
-  let output = ''
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000)
-  }
-  child.stdout?.on('data', collect)
-  child.stderr?.on('data', collect)
-  try {
-    await spawned(child)
-    await waitForPing(port, child, () => output)
-  } catch (error) {
-    child.kill('SIGKILL')
-    await rm(dir, { recursive: true, force: true })
-    throw error
-  }
-  let stopped: Promise<void> | undefined
-  return {
-    host: '127.0.0.1',
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    pause: () => void child.kill('SIGSTOP'),
-    resume: () => void child.kill('SIGCONT'),
-    stop() {
-      stopped ??= (async () => {
-        child.kill('SIGCONT')
-        await exited(child, 'SIGTERM', 3000)
-        await rm(dir, { recursive: true, force: true })
-      })()
-      return stopped
-    },
+  const dir = await realpath(await mkdtemp(join(tmpdir(), 'tripsage-redis-')))
+  // A port picked free can be taken by another process before redis-server binds it (parallel
+  // test files start servers all the time): then start again on another one, unless it was given.
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort())
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]
+    const child = spawn(options.bin ?? 'redis-server', [...args, '--daemonize', 'no', '--loglevel', 'warning'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    track(child, dir)
+    let output = ''
+    const collect = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-4000)
+    }
+    child.stdout?.on('data', collect)
+    child.stderr?.on('data', collect)
+    try {
+      await spawned(child)
+      await waitForPing(port, dir, child, () => output)
+    } catch (error) {
+      if (child.pid !== undefined) await exited(child, 'SIGKILL', 0)
+      const retry = options.port === undefined && attempt < 5 && /Address already in use/i.test(output)
+      if (retry) continue
+      await rm(dir, { recursive: true, force: true })
+      throw error
+    }
+    let stopped: Promise<void> | undefined
+    return {
+      host: '127.0.0.1',
+      port,
+      url: `redis://127.0.0.1:${port}`,
+      pause: () => void child.kill('SIGSTOP'),
+      resume: () => void child.kill('SIGCONT'),
+      stop() {
+        stopped ??= (async () => {
+          child.kill('SIGCONT')
+          await exited(child, 'SIGTERM', 3000)
+          await rm(dir, { recursive: true, force: true })
+        })()
+        return stopped
+      },
+    }
   }
 }
 
@@ -107,15 +113,16 @@ function spawned(child: ChildProcess): Promise<void> {
   })
 }
 
-async function waitForPing(port: number, child: ChildProcess, log: () => string): Promise<void> {
+/** Waits until THIS server answers: its working directory is `dir` (another one may hold the port). */
+async function waitForPing(port: number, dir: string, child: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 10_000
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) break
+    if (child.exitCode !== null || child.signalCode !== null) break
     try {
       const connection = await RespConnection.open(port)
       try {
-        const [reply] = await connection.send([['PING']])
-        if (reply === 'PONG') return
+        const [reply] = await connection.send([['CONFIG', 'GET', 'dir']])
+        if (Array.isArray(reply) && String(reply[1]) === dir) return
       } finally {
         connection.close()
       }
