@@ -4,9 +4,13 @@
  * hand-written SQL doing the same work, recall@10 against exact search, `addMany(50)` throughput
  * next to a raw 50-row INSERT, and the HNSW build time.
  *
- *   node --conditions=@tripsage/source --import tsx bench/vector.ts [--quick] [--scenarios=10000/100,50000/100,10000/1]
+ *   node --conditions=@tripsage/source --import tsx bench/vector.ts [--quick] [--engine=postgres]
+ *     [--scenarios=10000/100,50000/100,10000/1] [--keep-other-scenarios]
  *
- * Writes bench/results/vector.json. Scenarios are `rows/users`: 10 000 and 50 000 memories over
+ * Writes bench/results/vector.json (vector-native.json with `--engine=postgres`);
+ * `--keep-other-scenarios` replaces only the scenarios run in the existing file (tables, checks and
+ * data of the others stay as they were, with a note saying so): to rerun one scenario of a long
+ * run. Scenarios are `rows/users`: 10 000 and 50 000 memories over
  * 100 users (1 % each: the planner serves a user's few hundred rows by a bitmap scan and an exact
  * sort), and 10 000 memories of one user (served by the HNSW index); quick mode: 1 000 over 100. Vectors are clustered
  * 1536-dim, generated in SQL, and the HNSW index is built after the bulk load with the migration's
@@ -28,6 +32,8 @@ import {
   parseArgs,
   type ResultCheck,
   type ResultTable,
+  readResults,
+  resultsDirFor,
   writeResult,
 } from './lib/results.js'
 import {
@@ -455,16 +461,39 @@ for (const [rows, users] of scenarios) {
   checks.push(atLeast(`recall@10 of filtered memory.search, ${label}`, r.filteredRecallAt10, 0.9))
 }
 await native?.stop()
+const name = engine === 'postgres' ? 'vector-native' : 'vector'
+const notes = [
+  `load average (1 min) at the end: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores shared with other sessions`,
+]
+if (rest.includes('--keep-other-scenarios')) {
+  // Tables and checks are named after their scenario's label; data rows carry rows and users.
+  const labels = scenarios.map(
+    ([rows, users]) => `${rows.toLocaleString('en-US')} memories / ${users} user${users === 1 ? '' : 's'}`,
+  )
+  const rerun = (text: string) => labels.some((label) => text.startsWith(label) || text.endsWith(label))
+  const previous = (await readResults(resultsDirFor(quick))).find(
+    (r) => r.name === name && r.mode === (quick ? 'quick' : 'full'),
+  )
+  if (previous) {
+    tables.unshift(...previous.tables.filter((t) => !rerun(t.title)))
+    checks.unshift(...previous.checks.filter((c) => !labels.some((label) => c.name.endsWith(label))))
+    const kept = (Array.isArray(previous.data) ? previous.data : []).filter(
+      (d: { rows: number; users: number }) => !scenarios.some(([rows, users]) => d.rows === rows && d.users === users),
+    )
+    details.unshift(...kept)
+    notes.push(
+      `scenarios ${labels.join(', ')} rerun ${new Date().toISOString().slice(0, 16)} UTC; the others are from the run of ${previous.date.slice(0, 16)} UTC (index ${previous.setup.match(/HNSW index \(([^)]*)\)/)?.[1] ?? 'as that run built it'}; ${previous.notes.join('; ')})`,
+    )
+  }
+}
 await writeResult({
-  name: engine === 'postgres' ? 'vector-native' : 'vector',
+  name,
   title:
     engine === 'postgres' ? 'Vector search on native PostgreSQL: recall and speed' : 'Vector search: recall and speed',
   mode: quick ? 'quick' : 'full',
-  setup: `${engine === 'postgres' ? 'PostgreSQL 15 + pgvector 0.8.0 (native tier, started by the bench) over loopback, pg with one connection' : 'PGlite (WebAssembly) + pgvector in process, one connection'}; clustered 1536-dim vectors (${CLUSTERS} clusters) generated in SQL, the migration's HNSW index (m 16, ef_construction as the migrations leave it: 100 since decision 0009) built after the bulk load; ef_search ${EF_SEARCH} with iterative scans; metadata filter { bucket } matching 1 % of the searched rows; addMany with precomputed vectors (no embedder)`,
+  setup: `${engine === 'postgres' ? 'PostgreSQL 15 + pgvector 0.8.0 (native tier, started by the bench) over loopback, pg with one connection' : 'PGlite (WebAssembly) + pgvector in process, one connection'}; clustered 1536-dim vectors (${CLUSTERS} clusters) generated in SQL, the migration's HNSW index (m 8, ef_construction 100 since decision 0009) built after the bulk load; ef_search ${EF_SEARCH} with iterative scans; metadata filter { bucket } matching 1 % of the searched rows; addMany with precomputed vectors (no embedder)`,
   tables,
   checks,
-  notes: [
-    `load average (1 min) at the end: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores shared with other sessions`,
-  ],
+  notes,
   data: details,
 })
