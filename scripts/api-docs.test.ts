@@ -55,5 +55,5 @@ describe('API reference (TypeDoc)', () => {
     ]) {
       expect(modules).toContain(name)
     }
-  }, 120_000)
+  }, 600_000)
 })

@@ -31,4 +31,4 @@ it('the pending changesets release every package as 0.1.0', async () => {
   } finally {
     await rm(work, { recursive: true, force: true })
   }
-}, 60_000)
+}, 600_000)

@@ -14,5 +14,5 @@ describe('generated files', () => {
     const committed = readFileSync(join(repoRoot, 'packages/core/src/db/database.types.ts'), 'utf8')
     const fresh = await generateDatabaseTypes()
     expect(committed === fresh, 'run `pnpm db:types`').toBe(true)
-  }, 120_000)
+  }, 600_000)
 })

@@ -87,7 +87,9 @@ describe.each(packages)('@tripsage/%s packaging', (name) => {
       cwd: dir,
       maxBuffer: 16 << 20,
     })
-  }, 180_000)
+    // A hang guard: tsup's .d.ts build is CPU-bound, and with parallel test files on 2 cores one
+    // build took past 180 s (about 60 s alone).
+  }, 600_000)
 })
 
 // The published artefacts, not the workspace: `pnpm pack` each package, install the tarballs into a
@@ -99,7 +101,7 @@ describe('published tarballs', () => {
 
   beforeAll(async () => {
     packed = await Promise.all(packages.map(pack))
-  }, 240_000)
+  }, 600_000)
 
   it('ship dist (ESM, CJS, types), no tests, and no workspace: ranges', async () => {
     for (const pkg of packed) {

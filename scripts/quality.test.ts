@@ -13,7 +13,7 @@ describe('repository quality gates', () => {
         throw new Error(`tsc failed:\n${error.stdout ?? ''}`)
       },
     )
-  }, 240_000)
+  }, 600_000)
 
   it('passes biome check (lint + format)', async () => {
     await run('pnpm', ['exec', 'biome', 'check', '.'], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 }).catch(
@@ -21,5 +21,5 @@ describe('repository quality gates', () => {
         throw new Error(`biome failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`)
       },
     )
-  }, 120_000)
+  }, 600_000)
 })

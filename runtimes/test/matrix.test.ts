@@ -57,7 +57,7 @@ beforeAll(async () => {
   ;[database, consumer] = await Promise.all([createTestDatabase(), assembleConsumer(work)])
   url = database.url ?? ''
   workerBundle = await bundleWorker(consumer.app)
-}, 180_000)
+}, 600_000)
 
 afterAll(async () => {
   await database?.close()
@@ -88,7 +88,7 @@ it('the quickstart runs on Deno without sloppy imports', async () => {
     'vault health: ok',
   ])
     expect(stdout).toContain(line)
-}, 120_000)
+}, 600_000)
 
 type HostCase = {
   host: string
@@ -124,7 +124,7 @@ describe.each(hosts)('$host with $driver', ({ host, driver, start }) => {
       QSTASH_CURRENT_SIGNING_KEY: signingKeys.currentSigningKey,
       QSTASH_NEXT_SIGNING_KEY: signingKeys.nextSigningKey,
     })
-  }, 90_000)
+  }, 600_000)
 
   afterAll(async () => {
     await running?.stop()

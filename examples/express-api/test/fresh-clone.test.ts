@@ -87,4 +87,4 @@ it('starts in an empty directory (no .tripsage/) and serves a real request', asy
   // The defaults were used, relative to the working directory, and created there.
   expect((await stat(join(cwd, '.tripsage', 'express-db'))).isDirectory()).toBe(true)
   expect(output).toContain(`on http://localhost:${port}`)
-}, 180_000)
+}, 600_000)

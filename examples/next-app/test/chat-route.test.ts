@@ -85,7 +85,7 @@ beforeAll(async () => {
   })
   await me.memory.add({ content: 'I prefer ryokan stays over hotels' })
   sessionId = (await me.chat.sessions.create({ title: 'Planning' })).id
-}, 120_000)
+}, 600_000)
 
 afterAll(() => database.close())
 

@@ -137,7 +137,7 @@ it('chats with tools, remembers, updates live, uploads and comes back after a re
   } finally {
     await context.close()
   }
-}, 240_000)
+}, 600_000)
 
 async function walkThrough(page: Page, context: BrowserContext, started: number) {
   const problems: string[] = []

@@ -56,4 +56,4 @@ it('pnpm demo runs the quickstart end to end on the embedded default, from a cle
   ]
   for (const line of expected) expect(stdout).toContain(line)
   expect(stdout).not.toContain('sk-quickstart')
-}, 180_000)
+}, 600_000)

@@ -65,7 +65,7 @@ describe.each(engines)('tripsage migrate and doctor on $name', (engine) => {
   let db: Awaited<ReturnType<Engine['start']>>
   beforeAll(async () => {
     db = await engine.start()
-  }, 120_000)
+  }, 600_000)
   afterAll(() => db?.stop())
 
   it('doctor on a database the migrations never touched reports the missing schema (exit 1)', async () => {

@@ -92,5 +92,5 @@ describe('the tripsage bin', () => {
     const error = await run(node[0], [...node[1], 'nope']).catch((e: { code: number; stderr: string }) => e)
     expect(error).toMatchObject({ code: 2 })
     expect((error as { stderr: string }).stderr).toContain('unknown command: nope')
-  }, 60_000)
+  }, 600_000)
 })

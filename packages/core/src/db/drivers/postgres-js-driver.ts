@@ -49,8 +49,11 @@ export interface PostgresJsSqlLike {
   readonly options?: {
     /** `false` when the instance was made with `prepare: false` (behind a transaction pooler). */
     readonly prepare?: boolean
-    /** State shared by the instance's connections: `retries` drives the reconnect backoff. */
-    readonly shared?: { retries: number }
+    /** State shared by the instance's connections. */
+    readonly shared?: {
+      /** Connection attempts that failed in a row: postgres.js's reconnect backoff grows with it. */
+      retries: number
+    }
   }
 }
 
