@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTripSage } from '../client.js'
@@ -11,11 +10,7 @@ beforeAll(async () => {
 }, 180_000)
 afterAll(() => native?.stop())
 
-async function newUser(): Promise<{ sub: string; role: 'authenticated' }> {
-  const id = randomUUID()
-  await native.admin.query('insert into auth.users (id, email) values ($1, $2)', [id, `${id}@example.test`])
-  return { sub: id, role: 'authenticated' }
-}
+const newUser = () => native.newUser()
 
 describe.each([...testDrivers, ...plainDrivers])(
   'every JSON-carrying write on native PostgreSQL through $name',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { type PostgresServer, startPostgresServer } from '@tripsage/testing'
 import { Kysely, PostgresDialect } from 'kysely'
 import { PostgresJSDialect } from 'kysely-postgres-js'
@@ -18,6 +19,8 @@ export interface NativeDatabase {
   readonly server: PostgresServer
   /** A superuser pool for checks outside the SDK (`pg_stat_activity`, terminating backends). */
   readonly admin: pg.Pool
+  /** Inserts a fresh `auth.users` row and returns the claims a user-scoped call takes. */
+  newUser(): Promise<{ sub: string; role: 'authenticated' }>
   /** Closes the admin pool and stops the server. */
   stop(): Promise<void>
 }
@@ -34,6 +37,11 @@ export async function startNativeDatabase(): Promise<NativeDatabase> {
   return {
     server,
     admin,
+    async newUser() {
+      const id = randomUUID()
+      await admin.query('insert into auth.users (id, email) values ($1, $2)', [id, `${id}@example.test`])
+      return { sub: id, role: 'authenticated' }
+    },
     async stop() {
       await admin.end()
       await server.stop()

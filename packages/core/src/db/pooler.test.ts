@@ -19,11 +19,7 @@ afterAll(async () => {
   await native?.stop()
 })
 
-async function newUser(): Promise<{ sub: string; role: 'authenticated' }> {
-  const id = randomUUID()
-  await native.admin.query('insert into auth.users (id, email) values ($1, $2)', [id, `${id}@example.test`])
-  return { sub: id, role: 'authenticated' }
-}
+const newUser = () => native.newUser()
 
 const tripInput = { name: 'Lisbon', destination: 'Lisbon', startDate: '2026-06-01', endDate: '2026-06-07' }
 

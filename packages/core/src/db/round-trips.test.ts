@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,11 +22,7 @@ afterAll(async () => {
   await native?.stop()
 })
 
-async function newUser(): Promise<{ sub: string; role: 'authenticated' }> {
-  const id = randomUUID()
-  await native.admin.query('insert into auth.users (id, email) values ($1, $2)', [id, `${id}@example.test`])
-  return { sub: id, role: 'authenticated' }
-}
+const newUser = () => native.newUser()
 
 /** Round trips of `call` once warm (connection open, statements prepared): counted in the proxy. */
 async function roundTrips(call: () => Promise<unknown>): Promise<number> {

@@ -22,11 +22,7 @@ afterAll(async () => {
   await native?.stop()
 })
 
-async function newUser(): Promise<{ sub: string; role: 'authenticated' }> {
-  const id = randomUUID()
-  await native.admin.query('insert into auth.users (id, email) values ($1, $2)', [id, `${id}@example.test`])
-  return { sub: id, role: 'authenticated' }
-}
+const newUser = () => native.newUser()
 
 /**
  * Round trips of a call once warm (connection open, statements prepared): `call(i)` runs twice
