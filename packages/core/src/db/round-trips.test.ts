@@ -6,32 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTripSage, type UserClient } from '../client.js'
 import { TripSageError } from '../errors.js'
 import { fileSystemStorage } from '../storage/file-system-storage.js'
-import { type FaultProxy, startFaultProxy } from './fault-proxy.test-support.js'
-import { type NativeDatabase, plainDrivers, startNativeDatabase, testDrivers } from './native.test-support.js'
+import { plainDrivers, testDrivers } from './native.test-support.js'
+import { useRoundTripCounter } from './round-trip-counter.test-support.js'
 import { countedOperations, type RoundTripWorld, seedRoundTripWorld } from './round-trips.operations.test-support.js'
 import type { TripSageDatabase } from './schema.js'
 
-let native: NativeDatabase
-let proxy: FaultProxy
-beforeAll(async () => {
-  native = await startNativeDatabase()
-  proxy = await startFaultProxy(native.server.port)
-}, 180_000)
-afterAll(async () => {
-  await proxy?.close()
-  await native?.stop()
-})
+const wire = useRoundTripCounter()
+const newUser = () => wire.native.newUser()
 
-const newUser = () => native.newUser()
-
-/** Round trips of `call` once warm (connection open, statements prepared): counted in the proxy. */
-async function roundTrips(call: () => Promise<unknown>): Promise<number> {
-  await call()
-  await call()
-  proxy.resetCount()
-  await call()
-  return proxy.flights()
-}
+const roundTrips = wire.roundTrips
 
 /**
  * Captures the data statements a Kysely instance runs (scope entry and `commit` go around it): a
@@ -75,7 +58,7 @@ describe.each(testDrivers)('round trips through $name (the SDK wiring)', (driver
   let storageDir: string
   beforeAll(async () => {
     // One connection, so every call reuses the same warm connection and prepared statements.
-    db = driver.open(proxy.urlFor(native.server.url), { max: 1 })
+    db = driver.open(wire.proxy.urlFor(wire.native.server.url), { max: 1 })
     capture = capturing(db)
     storageDir = await mkdtemp(join(tmpdir(), 'tripsage-round-trips-'))
     const storage = fileSystemStorage({
@@ -109,9 +92,9 @@ describe.each(testDrivers)('round trips through $name (the SDK wiring)', (driver
       for (let i = 0; i < 3; i++) {
         const call = await op.prepare(world, i)
         capture.take()
-        proxy.resetCount()
+        wire.proxy.resetCount()
         await call()
-        sdk = proxy.flights()
+        sdk = wire.proxy.flights()
         statements = capture.take()
       }
       // The same statements sent raw (superuser, no scope, no transaction); an error (a replayed
@@ -150,7 +133,7 @@ describe.each(testDrivers)('round trips through $name (the SDK wiring)', (driver
 
 describe.each(plainDrivers)('round trips through $name (no SDK factory: the fallbacks)', (driver) => {
   it('still runs one-statement calls correctly, at the fallback cost', async () => {
-    const db = driver.open(proxy.urlFor(native.server.url))
+    const db = driver.open(wire.proxy.urlFor(wire.native.server.url))
     try {
       const me = createTripSage({ db }).forUser(await newUser())
       const tripId = (await me.trips.create(tripInput)).id
@@ -167,7 +150,7 @@ describe.each(plainDrivers)('round trips through $name (no SDK factory: the fall
 describe.each(testDrivers)('pipelined scopes through $name keep their guarantees', (driver) => {
   let db: Kysely<TripSageDatabase>
   beforeAll(() => {
-    db = driver.open(native.server.url, { max: 1 })
+    db = driver.open(wire.native.server.url, { max: 1 })
   })
   afterAll(() => db?.destroy())
 
@@ -233,7 +216,7 @@ describe.each(testDrivers)('pipelined scopes through $name keep their guarantees
 
   it('runs users concurrently on a small pool, each seeing only their own rows', async () => {
     const users = await Promise.all([newUser(), newUser(), newUser()])
-    const small = driver.open(native.server.url, { max: 2 })
+    const small = driver.open(wire.native.server.url, { max: 2 })
     try {
       const tripsage = createTripSage({ db: small })
       await Promise.all(users.flatMap((u) => [1, 2, 3].map(() => tripsage.forUser(u).trips.create(tripInput))))

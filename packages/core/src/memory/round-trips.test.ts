@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTripSage, type UserClient } from '../client.js'
-import { type FaultProxy, startFaultProxy } from '../db/fault-proxy.test-support.js'
-import { type NativeDatabase, startNativeDatabase, testDrivers } from '../db/native.test-support.js'
+import { testDrivers } from '../db/native.test-support.js'
+import { useRoundTripCounter } from '../db/round-trip-counter.test-support.js'
 import type { TripSageDatabase } from '../db/schema.js'
 import { parseVectorText } from '../embeddings/vector-text.js'
 import { TripSageError } from '../errors.js'
@@ -11,30 +11,10 @@ import { TripSageError } from '../errors.js'
 // Round trips of `me.memory` calls, counted in a proxy on native PostgreSQL (issue 15: a
 // one-statement call costs what its bare statement costs; a call of n statements at most n + 1).
 
-let native: NativeDatabase
-let proxy: FaultProxy
-beforeAll(async () => {
-  native = await startNativeDatabase()
-  proxy = await startFaultProxy(native.server.port)
-}, 180_000)
-afterAll(async () => {
-  await proxy?.close()
-  await native?.stop()
-})
+const wire = useRoundTripCounter()
+const newUser = () => wire.native.newUser()
 
-const newUser = () => native.newUser()
-
-/**
- * Round trips of a call once warm (connection open, statements prepared): `call(i)` runs twice
- * to warm up, then once counted in the proxy.
- */
-async function roundTrips(call: (i: number) => Promise<unknown>): Promise<number> {
-  await call(0)
-  await call(1)
-  proxy.resetCount()
-  await call(2)
-  return proxy.flights()
-}
+const roundTrips = wire.roundTrips
 
 /** A distinct 1536-dim vector per number. */
 const vectorFor = (n: number) => Array.from({ length: 1536 }, (_, i) => ((i * (n + 3)) % 11) / 11 - 0.4)
@@ -50,7 +30,7 @@ describe.each(testDrivers)('memory round trips through $name', (driver) => {
   }
   beforeAll(async () => {
     // One connection, so every call reuses the same warm connection.
-    db = driver.open(proxy.urlFor(native.server.url), { max: 1 })
+    db = driver.open(wire.proxy.urlFor(wire.native.server.url), { max: 1 })
     me = createTripSage({ db }).forUser(await newUser())
     await me.memory.add(fresh())
   })
@@ -99,7 +79,7 @@ describe.each(testDrivers)('memory round trips through $name', (driver) => {
     const written = await me.memory.addMany(
       vectors.map((embedding, i) => ({ content: `exact ${i} ${randomUUID()}`, embedding, embeddingModel: model })),
     )
-    const { rows } = await native.admin.query<{ id: string; embedding: string }>(
+    const { rows } = await wire.native.admin.query<{ id: string; embedding: string }>(
       'select id, embedding::text as embedding from public.memories where id = any($1::uuid[])',
       [written.map((m) => m.id)],
     )
