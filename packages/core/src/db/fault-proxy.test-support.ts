@@ -30,6 +30,13 @@ export interface FaultProxy {
    * postgres.js, during its startup type lookup).
    */
   failAfterHandshake(count: number): void
+  /**
+   * While on, new connections do not see the server's startup `in_hot_standby` and
+   * `default_transaction_read_only` (renamed in their ParameterStatus messages), as behind a
+   * pooler that forwards only a few parameters (PgBouncer); a client with `target_session_attrs`
+   * then asks for them (postgres.js: its session-state query).
+   */
+  hideSessionState(on: boolean): void
   /** Connections reset by {@link FaultProxy.failAfterHandshake} so far. */
   handshakeFailures(): number
   /** Connections currently open through the proxy. */
@@ -53,6 +60,7 @@ export async function startFaultProxy(targetPort: number, latencyMs = 5): Promis
   let refusing = false
   let failAfterHandshake = 0
   let handshakeFailures = 0
+  let hidingSessionState = false
   const server: Server = createServer((client) => {
     if (refusing) {
       client.resetAndDestroy()
@@ -63,6 +71,7 @@ export async function startFaultProxy(targetPort: number, latencyMs = 5): Promis
     let failing = failAfterHandshake > 0
     if (failing) failAfterHandshake--
     let clientMessages = 0
+    const hiding = hidingSessionState
     pairs.add(pair)
     const end = () => {
       pairs.delete(pair)
@@ -87,8 +96,10 @@ export async function startFaultProxy(targetPort: number, latencyMs = 5): Promis
       }
       upstream.write(chunk)
     })
-    upstream.on('data', (chunk) => {
+    upstream.on('data', (data: Buffer) => {
       if (blackholed) return
+      // Before the client's first query, the server sends only the handshake: no row data to hit.
+      const chunk = hiding && clientMessages < 2 ? hideStartupParameters(data) : data
       // Timers of equal delay fire in order, so the byte stream keeps its order.
       setTimeout(() => {
         if (blackholed || client.destroyed) return
@@ -129,6 +140,9 @@ export async function startFaultProxy(targetPort: number, latencyMs = 5): Promis
     failAfterHandshake: (count) => {
       failAfterHandshake = count
     },
+    hideSessionState: (on) => {
+      hidingSessionState = on
+    },
     handshakeFailures: () => handshakeFailures,
     openConnections: () => pairs.size,
     close: async () => {
@@ -139,4 +153,18 @@ export async function startFaultProxy(targetPort: number, latencyMs = 5): Promis
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
+}
+
+/** The startup parameters {@link FaultProxy.hideSessionState} hides, each with its same-length rename. */
+const sessionStateParameters = ['in_hot_standby', 'default_transaction_read_only'].map((name) => [
+  Buffer.from(`${name}\0`),
+  Buffer.from(`x${name.slice(1)}\0`),
+])
+
+function hideStartupParameters(data: Buffer): Buffer {
+  const out = Buffer.from(data)
+  for (const [name, rename] of sessionStateParameters) {
+    for (let at = out.indexOf(name!); at >= 0; at = out.indexOf(name!, at + 1)) rename!.copy(out, at)
+  }
+  return out
 }

@@ -1,8 +1,10 @@
 import { createTestDatabase } from '@tripsage/testing'
 import { type Kysely, sql } from 'kysely'
+import postgres from 'postgres'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTripSage } from '../client.js'
 import { TripSageError } from '../errors.js'
+import { createPostgresJsDatabase } from '../postgres-js.js'
 import { closedPort, outcome, projectDriver, until, useFaultBench } from './faults.test-support.js'
 import type { TripSageDatabase } from './schema.js'
 
@@ -17,6 +19,7 @@ describe.runIf(driver)(`network faults on native PostgreSQL through ${driver?.na
   afterEach(async () => {
     bench().proxy.blackhole(false)
     bench().proxy.failAfterHandshake(0)
+    bench().proxy.hideSessionState(false)
     await db.destroy()
   })
 
@@ -57,18 +60,47 @@ describe.runIf(driver)(`network faults on native PostgreSQL through ${driver?.na
     )
   })
 
-  it('survives connections that die right after their handshake (postgres.js: during its startup type lookup)', async () => {
-    // A cold pool: each connection is new, and its first query after the handshake is reset. On
-    // postgres.js that query is its own array-type lookup, whose failure it used to leave as an
-    // unhandled rejection (upstream #1192/#1223); `failOnEscapes` fails the test on any.
-    const me = createTripSage({ db, deadlineMs: 5_000 }).forUser(await bench().newUser())
-    bench().proxy.failAfterHandshake(4)
-    const outcomes = await Promise.all(Array.from({ length: 6 }, () => outcome(me.trips.list())))
-    expect(outcomes.filter((o) => o !== 'fulfilled' && o !== 'unavailable')).toEqual([])
-    expect(bench().proxy.handshakeFailures()).toBeGreaterThan(0)
-    bench().proxy.failAfterHandshake(0)
-    expect(await outcome(me.trips.list())).toBe('fulfilled')
-  })
+  // Each wiring's first query after the handshake is the one reset. On postgres.js that query is
+  // its own array-type lookup or, with `target_session_attrs` behind a pooler that hides the
+  // session state, its session-state query: failures it used to leave as unhandled rejections
+  // (upstream #1192/#1223); `failOnEscapes` fails the test on any.
+  const coldWirings = [
+    { name: 'the documented wiring', open: () => db, hideSessionState: false, recovers: true, on: true },
+    {
+      name: 'postgres.js with target_session_attrs, behind a pooler',
+      hideSessionState: true,
+      // postgres.js 3.4 loses its waiting reservations for good after such a failure (every later
+      // call ends at its deadline): why the guide says to leave the option unset. No escape, though.
+      recovers: false,
+      open: () =>
+        createPostgresJsDatabase(
+          postgres(bench().proxy.urlFor(bench().url), {
+            max: 4,
+            target_session_attrs: 'read-write',
+            connect_timeout: 5,
+            onnotice: () => undefined,
+          }),
+        ),
+      on: driver?.name === 'postgres.js',
+    },
+  ]
+  for (const wiring of coldWirings) {
+    it.runIf(wiring.on)(`survives connections that die right after their handshake (${wiring.name})`, async () => {
+      bench().proxy.hideSessionState(wiring.hideSessionState)
+      const wired = wiring.open()
+      try {
+        const me = createTripSage({ db: wired, deadlineMs: 5_000 }).forUser(await bench().newUser())
+        bench().proxy.failAfterHandshake(4)
+        const outcomes = await Promise.all(Array.from({ length: 6 }, () => outcome(me.trips.list())))
+        expect(outcomes.filter((o) => o !== 'fulfilled' && o !== 'unavailable')).toEqual([])
+        expect(bench().proxy.handshakeFailures()).toBeGreaterThan(0)
+        bench().proxy.failAfterHandshake(0)
+        if (wiring.recovers) expect(await outcome(me.trips.list())).toBe('fulfilled')
+      } finally {
+        if (wired !== db) await wired.destroy()
+      }
+    })
+  }
 
   it('ends a call on a black-holed network in unavailable at its deadline, and destroys its connection', async () => {
     const tripsage = createTripSage({ db, deadlineMs: 500 })

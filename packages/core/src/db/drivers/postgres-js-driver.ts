@@ -1,7 +1,7 @@
 import type { CompiledQuery, Dialect, QueryResult } from 'kysely'
 import { type Wire, wireKey } from '../wire.js'
 import { leavesConnectionBroken } from './broken-connection.js'
-import { guardStartupTypeLookup } from './postgres-js-type-lookup.js'
+import { guardStartupQueries } from './postgres-js-startup-queries.js'
 import { queryResult, type ScopedConnection, scopedDialect } from './scoped-dialect.js'
 
 /** The connection postgres.js hands to a query's `onexecute` hook. */
@@ -42,7 +42,7 @@ export interface PostgresJsSqlLike {
   end(options?: { timeout?: number }): Promise<void>
   /**
    * Builds a query without running it (postgres.js sends a query only once it is awaited): how
-   * the dialect reaches postgres.js's query class to guard its startup type lookup.
+   * the dialect reaches postgres.js's query class to guard its startup queries.
    */
   unsafe?(query: string): PromiseLike<unknown>
   /** The parsed options; `prepare: false` turns named prepared statements off. */
@@ -63,13 +63,14 @@ export interface PostgresJsSqlLike {
  * without waiting for earlier answers) and end a connection whose deadline passed. Prepared
  * statements follow the instance's `prepare` option (set `prepare: false` behind a transaction
  * pooler that does not keep them, such as Supavisor on port 6543 or PgBouncer before 1.21).
- * It also guards postgres.js's startup type lookup, whose failure postgres.js would otherwise
- * leave as an unhandled rejection (see `guardStartupTypeLookup`).
+ * It also guards postgres.js's startup queries (its array-type lookup, and the session-state query
+ * of `target_session_attrs`), whose failure postgres.js would otherwise leave as an unhandled
+ * rejection (see `guardStartupQueries`).
  *
  * @param sql - the postgres.js instance
  */
 export function postgresJsDialect(sql: PostgresJsSqlLike): Dialect {
-  guardStartupTypeLookup(sql)
+  guardStartupQueries(sql)
   const prepare = sql.options?.prepare !== false
   return scopedDialect({
     acquire: async () => new PostgresJsConnection(await reserveWithWatchdog(sql), prepare),
