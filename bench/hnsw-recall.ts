@@ -69,7 +69,7 @@ try {
         rows: ROWS,
       }
       await sql`set enable_seqscan = off`.execute(db)
-      for (const efSearch of [40, 100, 200]) {
+      for (const efSearch of [40, 100, 200, 400, 1000]) {
         await sql.raw(`set hnsw.ef_search = ${efSearch}`).execute(db)
         let sum = 0
         for (const [i, q] of queries.entries()) sum += (await top(q)).filter((id) => exact[i]!.has(id)).length / 10
