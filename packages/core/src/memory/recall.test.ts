@@ -1,10 +1,10 @@
 import { createTestDatabase, createTestUser, type TestDatabase, type TestUser } from '@tripsage/testing'
-import { sql } from 'kysely'
+import { type CompiledQuery, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTripSage } from '../client.js'
 import { parseVectorText, toVectorText } from '../embeddings/vector-text.js'
 import { DEFAULT_EF_SEARCH } from './schema.js'
-import { hnswSettingsStatement, hybridSearchStatement, searchStatement } from './statements.js'
+import { hnswSettingsStatement, hybridSearchStatement, PLANNING_EF_SEARCH, searchStatement } from './statements.js'
 
 // 10 000 clustered 1536-dimensional vectors: 9 900 owned by one user, 100 (1 %) by another.
 // The HNSW index is built once after the bulk load, with the migration's own definition.
@@ -97,13 +97,15 @@ describe('memory recall on 10 000 clustered 1536-dim vectors', () => {
     const vector = toVectorText(queries[0] as number[])
     const filters = { embeddingModel: model }
     const plans = await me.transaction(async (tx) => {
-      await hnswSettingsStatement(DEFAULT_EF_SEARCH).execute(tx.db)
+      await hnswSettingsStatement().execute(tx.db)
       const explain = async (statement: ReturnType<typeof searchStatement>) =>
         (await sql<{ 'QUERY PLAN': string }>`explain ${statement}`.execute(tx.db)).rows
           .map((r) => r['QUERY PLAN'])
           .join('\n')
       return {
-        search: await explain(searchStatement({ table: 'memories', vector, filters, limit: 10 })),
+        search: await explain(
+          searchStatement({ table: 'memories', vector, filters, limit: 10, efSearch: DEFAULT_EF_SEARCH }),
+        ),
         hybrid: await explain(
           hybridSearchStatement({
             table: 'memories',
@@ -111,6 +113,7 @@ describe('memory recall on 10 000 clustered 1536-dim vectors', () => {
             text: 'memory 42',
             filters,
             candidates: 40,
+            efSearch: DEFAULT_EF_SEARCH,
             limit: 10,
             vectorWeight: 1,
             textWeight: 1,
@@ -150,6 +153,7 @@ describe('memory recall on 10 000 clustered 1536-dim vectors', () => {
         vector: toVectorText(queries[0] as number[]),
         filters: { embeddingModel: model },
         limit: 10,
+        efSearch: 40,
       }).execute(tx.db)
       return r.rows.length
     })
@@ -166,5 +170,87 @@ describe('memory recall on 10 000 clustered 1536-dim vectors', () => {
     })
     expect(hits).toHaveLength(20)
     expect(hits.every((h) => h.metadata.cluster === 3)).toBe(true)
+  })
+})
+
+describe('efSearch is applied when the search executes, not when it is planned', () => {
+  /** Runs one SDK call through a logging Kysely and returns the search statement it sent. */
+  async function sentStatement(
+    call: (me: ReturnType<ReturnType<typeof createTripSage>['forUser']>) => Promise<unknown>,
+  ) {
+    const sent: CompiledQuery[] = []
+    const logged = database.connect({ log: (event) => void (event.level === 'query' && sent.push(event.query)) })
+    await call(createTripSage({ db: logged }).forUser(big.claims))
+    const statement = sent.find((q) => q.sql.includes('query_vector'))
+    if (!statement) throw new Error('the search statement was not captured')
+    return statement
+  }
+
+  /** The plan of `statement` as the big user, with `ef_search` at `planningEf` when it is planned. */
+  async function planOf(statement: CompiledQuery, planningEf: number): Promise<string> {
+    const me = createTripSage({ db: database.db }).forUser(big.claims)
+    return me.transaction(async (tx) => {
+      await sql`select set_config('hnsw.ef_search', ${String(planningEf)}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`.execute(
+        tx.db,
+      )
+      const plan = await tx.db.executeQuery<{ 'QUERY PLAN': string }>({
+        ...statement,
+        sql: `explain ${statement.sql}`,
+      })
+      return plan.rows.map((r) => r['QUERY PLAN']).join('\n')
+    })
+  }
+
+  it('sends efSearch 1000 inside the one statement and keeps the plan the SDK gets at its planning value', async () => {
+    const query = { embedding: queries[0] as number[], embeddingModel: model, limit: 10, efSearch: 1000 }
+    const search = await sentStatement((me) => me.memory.search(query))
+    const hybrid = await sentStatement((me) => me.memory.hybridSearch({ ...query, query: 'memory 42' }))
+    // The walk's ef_search travels in the statement (the InitPlan's set_config), as a parameter.
+    expect(search.parameters).toContain('1000')
+    expect(hybrid.parameters).toContain('1000')
+    // Planned as the SDK plans it (its scope sets PLANNING_EF_SEARCH): the index.
+    expect(await planOf(search, PLANNING_EF_SEARCH)).toMatch(/Index Scan using memories_embedding_idx/)
+    expect(await planOf(hybrid, PLANNING_EF_SEARCH)).toMatch(/Index Scan using memories_embedding_idx/)
+    // (At 9 900 rows a plain `ef_search` 1000 at planning keeps the index too; at 100 000 rows of one
+    // user a plain 400 leaves it for an exact scan of every row: bench/vector.ts, decision 0017.)
+  })
+
+  it('walks with the raised ef_search: without iterative scans the walk returns efSearch candidates', async () => {
+    // The small user owns 1 % of the rows. With iterative scans off, the index returns ef_search
+    // candidates and RLS keeps ~1 % of them: at 40 fewer than 10 survive; raised to 1000 as the
+    // statement executes (planned at 40 both times), ~10 do.
+    const me = createTripSage({ db: database.db }).forUser(small.claims)
+    const rowsAt = (efSearch: number) =>
+      me.transaction(async (tx) => {
+        await sql`select set_config('hnsw.ef_search', '40', true), set_config('hnsw.iterative_scan', 'off', true)`.execute(
+          tx.db,
+        )
+        const r = await searchStatement({
+          table: 'memories',
+          vector: toVectorText(queries[0] as number[]),
+          filters: { embeddingModel: model },
+          limit: 10,
+          efSearch,
+        }).execute(tx.db)
+        return r.rows.length
+      })
+    expect(await rowsAt(40)).toBeLessThan(5)
+    expect(await rowsAt(1000)).toBeGreaterThanOrEqual(5)
+  })
+
+  it('recalls more at efSearch 1000 than at 10, on the HNSW path', async () => {
+    const me = createTripSage({ db: database.db }).forUser(big.claims)
+    const recallAt = async (efSearch: number) => {
+      let found = 0
+      for (const query of queries) {
+        const hits = await me.memory.search({ embedding: query, embeddingModel: model, limit: 10, efSearch })
+        const exact = new Set(await exactTopK(big.id, query, 10))
+        found += hits.filter((h) => exact.has(h.id)).length
+      }
+      return found / (queries.length * 10)
+    }
+    const low = await recallAt(10)
+    const high = await recallAt(1000)
+    expect(high).toBeGreaterThan(low)
   })
 })

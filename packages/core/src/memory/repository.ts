@@ -159,20 +159,18 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
     const mmr = parsed.mmr === undefined ? undefined : MmrOptions.parse(parsed.mmr === true ? {} : parsed.mmr)
     const fetch = mmr ? Math.min(parsed.limit * mmr.fetchMultiplier, 1000) : parsed.limit
     const table = tableOf(parsed.sessionId)
-    const rows = await run(
-      async (trx) => {
-        const result = await searchStatement({
-          table,
-          vector: toVectorText(vector as number[]),
-          filters: { ...parsed, embeddingModel: parsed.embeddingModel ?? embedder?.model ?? null },
-          limit: fetch,
-          maxDistance: parsed.minSimilarity === undefined ? undefined : 1 - parsed.minSimilarity,
-          withEmbedding: mmr !== undefined,
-        }).execute(trx)
-        return result.rows
-      },
-      hnswSettings(Math.max(parsed.efSearch, fetch)),
-    )
+    const rows = await run(async (trx) => {
+      const result = await searchStatement({
+        table,
+        vector: toVectorText(vector as number[]),
+        filters: { ...parsed, embeddingModel: parsed.embeddingModel ?? embedder?.model ?? null },
+        limit: fetch,
+        efSearch: Math.max(parsed.efSearch, fetch),
+        maxDistance: parsed.minSimilarity === undefined ? undefined : 1 - parsed.minSimilarity,
+        withEmbedding: mmr !== undefined,
+      }).execute(trx)
+      return result.rows
+    }, hnswSettings())
     const hits = rows.map((row) => ({ ...toMemory(row), similarity: 1 - Number(row.distance) }))
     if (!mmr) return hits
     const picked = maximalMarginalRelevance(
@@ -191,23 +189,21 @@ export function createMemoryRepository(scope: Scope, ports: MemoryPorts): Memory
     const [vector] = parsed.embedding ? [parsed.embedding] : await embed([parsed.query], options)
     const candidates = parsed.candidates ?? Math.min(Math.max(parsed.limit * 4, 40), 1000)
     const table = tableOf(parsed.sessionId)
-    const rows = await run(
-      async (trx) => {
-        const result = await hybridSearchStatement({
-          table,
-          vector: toVectorText(vector as number[]),
-          text: parsed.query,
-          filters: { ...parsed, embeddingModel: parsed.embeddingModel ?? embedder?.model ?? null },
-          candidates,
-          limit: parsed.limit,
-          vectorWeight: parsed.weights?.vector ?? 1,
-          textWeight: parsed.weights?.text ?? 1,
-          rrfK: parsed.rrfK,
-        }).execute(trx)
-        return result.rows
-      },
-      hnswSettings(Math.max(parsed.efSearch, candidates)),
-    )
+    const rows = await run(async (trx) => {
+      const result = await hybridSearchStatement({
+        table,
+        vector: toVectorText(vector as number[]),
+        text: parsed.query,
+        filters: { ...parsed, embeddingModel: parsed.embeddingModel ?? embedder?.model ?? null },
+        candidates,
+        efSearch: Math.max(parsed.efSearch, candidates),
+        limit: parsed.limit,
+        vectorWeight: parsed.weights?.vector ?? 1,
+        textWeight: parsed.weights?.text ?? 1,
+        rrfK: parsed.rrfK,
+      }).execute(trx)
+      return result.rows
+    }, hnswSettings())
     return rows.map((row) => ({
       ...toMemory(row),
       similarity: 1 - Number(row.distance),

@@ -73,6 +73,25 @@ describe.each(testDrivers)('memory round trips through $name', (driver) => {
     expect(counts).toEqual({ add: 2, addMany: 2, addExisting: 1, update: 2 })
   })
 
+  it('costs search and hybridSearch one round trip at a raised efSearch, and leaves no setting behind', async () => {
+    // The walk's ef_search is raised inside the one statement (an InitPlan's set_config), not by
+    // an extra statement; it is transaction-local, so the next borrower of the one connection
+    // sees pgvector's defaults again.
+    const query = { embedding: vectorFor(1), embeddingModel: model, limit: 5, efSearch: 700 }
+    const settings = async () =>
+      (
+        await sql<{ ef_search: string | null; iterative_scan: string | null; role: string }>`
+          select current_setting('hnsw.ef_search', true) as ef_search,
+            current_setting('hnsw.iterative_scan', true) as iterative_scan, current_user as role`.execute(db)
+      ).rows[0]
+    const counts = {
+      search: await roundTrips(() => me.memory.search(query)),
+      hybridSearch: await roundTrips(() => me.memory.hybridSearch({ ...query, query: 'memory' })),
+    }
+    expect(counts).toEqual({ search: 1, hybridSearch: 1 })
+    expect(await settings()).toEqual({ ef_search: '40', iterative_scan: 'off', role: 'postgres' })
+  })
+
   it('stores vectors exactly (float4 in, the same float4 stored) on both drivers', async () => {
     // Float32-exact values, so both transfers must store the very same floats.
     const vectors = [vectorFor(101), vectorFor(102)].map((v) => v.map((x) => Math.fround(x)))

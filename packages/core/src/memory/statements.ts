@@ -104,23 +104,55 @@ export function filterConditions(filters: MemoryFilters): RawBuilder<unknown> {
 }
 
 /**
- * The HNSW search knobs, set transaction-locally (`set_config(…, true)` = `SET LOCAL`) in the
- * scope statement: `ef_search`, and `iterative_scan = relaxed_order` so that when filters (or RLS)
+ * The `hnsw.ef_search` every search statement is PLANNED at, whatever `efSearch` it asked for.
+ * pgvector's cost estimate grows with `ef_search` (and it does not count the TOAST reads of an
+ * exact scan), so a plain `SET hnsw.ef_search = 400` makes the planner leave the index of a big
+ * user's rows for an exact scan of all of them (1–2 s at 100 000 rows); planning at this value and
+ * raising `ef_search` when the statement executes (see {@link queryVectorCte}) keeps the plan the
+ * default search gets. Equal to the SDK default (`DEFAULT_EF_SEARCH`), so default searches plan
+ * exactly as before.
+ */
+export const PLANNING_EF_SEARCH = 100
+
+/**
+ * The HNSW settings of a search's scope, set transaction-locally (`set_config(…, true)` =
+ * `SET LOCAL`) in the scope's entry, i.e. before the statement is planned: `ef_search` at
+ * {@link PLANNING_EF_SEARCH} (the value the planner costs; the statement raises it to the caller's
+ * `efSearch` as it executes), and `iterative_scan = relaxed_order` so that when filters (or RLS)
  * reject candidates the index keeps scanning until `limit` rows pass — up to
  * `hnsw.max_scan_tuples`.
  */
-export function hnswSettings(efSearch: number): ScopeRunOptions {
+export function hnswSettings(): ScopeRunOptions {
   // Searches are one read statement: `commit` may leave with it (one round trip on pipelining drivers).
   return {
-    settings: { 'hnsw.ef_search': String(efSearch), 'hnsw.iterative_scan': 'relaxed_order' },
+    settings: { 'hnsw.ef_search': String(PLANNING_EF_SEARCH), 'hnsw.iterative_scan': 'relaxed_order' },
     oneStatement: true,
   }
 }
 
 /** The same settings as a statement, for a transaction opened by hand. */
-export function hnswSettingsStatement(efSearch: number): RawBuilder<unknown> {
-  return sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`
+export function hnswSettingsStatement(): RawBuilder<unknown> {
+  return sql`select set_config('hnsw.ef_search', ${String(PLANNING_EF_SEARCH)}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`
 }
+
+/**
+ * `query_vector as materialized (…)`: the query vector, read by the index scan through an InitPlan
+ * (`(select v from query_vector)`), and in the same row `set_config('hnsw.ef_search', efSearch,
+ * true)`. The executor evaluates the InitPlan when the index scan computes its ORDER BY argument,
+ * before the scan fetches its first candidates (pgvector reads `hnsw.ef_search` then, in
+ * `GetScanItems`), and after the planner chose the plan at {@link PLANNING_EF_SEARCH}: the walk
+ * uses the caller's `efSearch`, the plan stays the default's, and it is still one statement.
+ * Transaction-local (`true`): it ends with the scope's transaction, like the entry's settings.
+ */
+function queryVectorCte(vector: string, efSearch: number): RawBuilder<unknown> {
+  return sql`query_vector as materialized (
+      select ${vector}::extensions.vector as v,
+        set_config('hnsw.ef_search', ${String(efSearch)}::text, true) as ef_search
+    )`
+}
+
+/** The query vector as the index scan's ORDER BY argument (an InitPlan over {@link queryVectorCte}). */
+const queryVector = sql`(select v from query_vector)`
 
 /** Parameters of {@link searchStatement}. */
 export interface SearchStatementParams {
@@ -130,6 +162,8 @@ export interface SearchStatementParams {
   filters: MemoryFilters
   /** Rows the index scan returns. */
   limit: number
+  /** `hnsw.ef_search` of the walk, 1–1000, set as the statement executes (planned at {@link PLANNING_EF_SEARCH}). */
+  efSearch: number
   /** Keep rows at most this cosine distance away (from `minSimilarity`). */
   maxDistance?: number | undefined
   /** Also return each row's embedding (for MMR). */
@@ -141,15 +175,17 @@ export interface SearchStatementParams {
  * (through its alias), which is what lets Postgres use the HNSW index — ordering by `1 - distance`
  * would not. It is a MATERIALIZED CTE so the similarity threshold is applied to its result instead
  * of turning into an index filter (which would make an iterative scan run to `max_scan_tuples`),
- * and the outer ORDER BY restores exact order after a `relaxed_order` scan.
+ * and the outer ORDER BY restores exact order after a `relaxed_order` scan. The walk's
+ * `ef_search` is raised to `efSearch` as the statement executes ({@link queryVectorCte}).
  */
 export function searchStatement(p: SearchStatementParams): RawBuilder<SearchRow> {
   const embedding = p.withEmbedding ? sql`, embedding::text as embedding_text` : sql``
   const threshold = p.maxDistance === undefined ? sql`` : sql`where distance <= ${p.maxDistance}`
   return sql<SearchRow>`
-    with candidates as materialized (
+    with ${queryVectorCte(p.vector, p.efSearch)},
+    candidates as materialized (
       select ${memoryColumns(p.table)},
-        embedding operator(extensions.<=>) ${p.vector}::extensions.vector as distance${embedding}
+        embedding operator(extensions.<=>) ${queryVector} as distance${embedding}
       from ${tableRef(p.table)}
       where ${filterConditions(p.filters)}
       order by distance
@@ -168,6 +204,8 @@ export interface HybridStatementParams {
   filters: MemoryFilters
   /** Rows each arm ranks. */
   candidates: number
+  /** `hnsw.ef_search` of the vector arm's walk, set as the statement executes. */
+  efSearch: number
   limit: number
   vectorWeight: number
   textWeight: number
@@ -186,10 +224,10 @@ export function hybridSearchStatement(p: HybridStatementParams): RawBuilder<Hybr
   const textFilters = { ...p.filters, embeddingModel: null }
   const fusedColumns = sql.raw(memoryColumnNames.map((name) => `coalesce(v.${name}, t.${name}) as ${name}`).join(', '))
   // The query vector is sent once and read by both arms through an InitPlan, which the HNSW index
-  // scan accepts as its ORDER BY argument.
-  const query = sql`(select v from query_vector)`
+  // scan accepts as its ORDER BY argument; evaluating it raises `ef_search` (queryVectorCte).
+  const query = queryVector
   return sql<HybridRow>`
-    with query_vector as (select ${p.vector}::extensions.vector as v),
+    with ${queryVectorCte(p.vector, p.efSearch)},
     vector_arm as materialized (
       select *, row_number() over (order by distance, id) as rank
       from (
