@@ -69,6 +69,30 @@ beforeAll(async () => {
 
 afterAll(() => database?.close())
 
+/**
+ * Rows the SDK's search statement returns for the first query, planned at `ef_search` 40 with
+ * iterative scans off (so the walk returns `ef_search` candidates before RLS filters them), and
+ * walking at `efSearch`.
+ */
+async function rowsWithoutIterativeScan(
+  me: ReturnType<ReturnType<typeof createTripSage>['forUser']>,
+  efSearch: number,
+) {
+  return me.transaction(async (tx) => {
+    await sql`select set_config('hnsw.ef_search', '40', true), set_config('hnsw.iterative_scan', 'off', true)`.execute(
+      tx.db,
+    )
+    const r = await searchStatement({
+      table: 'memories',
+      vector: toVectorText(queries[0] as number[]),
+      filters: { embeddingModel: model },
+      limit: 10,
+      efSearch,
+    }).execute(tx.db)
+    return r.rows.length
+  })
+}
+
 /** Exact top-k by a sequential scan: `+ 0` makes the ORDER BY an expression no index provides. */
 async function exactTopK(userId: string, vector: number[], k: number): Promise<string[]> {
   const r = await sql<{ id: string }>`
@@ -144,20 +168,7 @@ describe('memory recall on 10 000 clustered 1536-dim vectors', () => {
       expect(hybrid).toHaveLength(10)
     }
     // Without the iterative scan, the post-filter starves: what the setting buys.
-    const starved = await me.transaction(async (tx) => {
-      await sql`select set_config('hnsw.ef_search', '40', true), set_config('hnsw.iterative_scan', 'off', true)`.execute(
-        tx.db,
-      )
-      const r = await searchStatement({
-        table: 'memories',
-        vector: toVectorText(queries[0] as number[]),
-        filters: { embeddingModel: model },
-        limit: 10,
-        efSearch: 40,
-      }).execute(tx.db)
-      return r.rows.length
-    })
-    expect(starved).toBeLessThan(10)
+    expect(await rowsWithoutIterativeScan(me, 40)).toBeLessThan(10)
   })
 
   it('filters by metadata containment without starving either', async () => {
@@ -220,22 +231,8 @@ describe('efSearch is applied when the search executes, not when it is planned',
     // candidates and RLS keeps ~1 % of them: at 40 fewer than 10 survive; raised to 1000 as the
     // statement executes (planned at 40 both times), ~10 do.
     const me = createTripSage({ db: database.db }).forUser(small.claims)
-    const rowsAt = (efSearch: number) =>
-      me.transaction(async (tx) => {
-        await sql`select set_config('hnsw.ef_search', '40', true), set_config('hnsw.iterative_scan', 'off', true)`.execute(
-          tx.db,
-        )
-        const r = await searchStatement({
-          table: 'memories',
-          vector: toVectorText(queries[0] as number[]),
-          filters: { embeddingModel: model },
-          limit: 10,
-          efSearch,
-        }).execute(tx.db)
-        return r.rows.length
-      })
-    expect(await rowsAt(40)).toBeLessThan(5)
-    expect(await rowsAt(1000)).toBeGreaterThanOrEqual(5)
+    expect(await rowsWithoutIterativeScan(me, 40)).toBeLessThan(5)
+    expect(await rowsWithoutIterativeScan(me, 1000)).toBeGreaterThanOrEqual(5)
   })
 
   it('recalls more at efSearch 1000 than at 10, on the HNSW path', async () => {
