@@ -1,10 +1,11 @@
 -- public.memories: owner-only access (owner / another user / anon / service_role × select /
 -- insert / update / delete), dedup by content hash, the generated tsvector, the CHECKs and the
--- recall indexes (HNSW cosine m=8 ef_construction=100, GIN on content_tsv and metadata).
+-- recall indexes (HNSW cosine m=8 ef_construction=100, GIN on content_tsv and metadata) and the
+-- embedding stored in the row (STORAGE main, toast_tuple_target 8160).
 --
 -- e1…01 belongs to mem_owner, e1…09 to stranger.
 begin;
-select plan(31);
+select plan(36);
 
 select tests.create_supabase_user('mem_owner');
 select tests.create_supabase_user('stranger');
@@ -106,10 +107,13 @@ select results_eq($$select content_tsv @@ to_tsquery('english', 'aisle & flight'
   where id = 'e1000000-0000-4000-8000-000000000001'$$, array[true],
   'content_tsv: the stored tsvector is generated from content');
 
+-- The fill vectors all point the same way: e1…01, e1…03 (the owner's) and e1…09 (the stranger's)
+-- tie at distance 0, so ties are broken by id (the order of tied rows is the heap's, which moves
+-- with storage: an updated 6 kB inline row lands on a page of its own).
 select results_eq($$select id from public.memories
-  order by embedding operator(extensions.<=>) array_fill(0.01::real, array[1536])::extensions.vector limit 1$$,
-  array['e1000000-0000-4000-8000-000000000001'::uuid],
-  'recall: cosine ordering returns the owner''s nearest memory, never another user''s');
+  order by embedding operator(extensions.<=>) array_fill(0.01::real, array[1536])::extensions.vector, id desc limit 2$$,
+  array['e1000000-0000-4000-8000-000000000003'::uuid, 'e1000000-0000-4000-8000-000000000001'::uuid],
+  'recall: cosine ordering returns the owner''s nearest memories, never another user''s');
 
 select throws_ok($$insert into public.memories (user_id, content, content_hash, embedding, embedding_model)
   values (tests.get_supabase_uid('mem_owner'), 'x', 'not-a-hash', array_fill(0.01::real, array[1536])::extensions.vector, 'local')$$,
@@ -179,6 +183,41 @@ select ok(
   exists (select 1 from pg_catalog.pg_indexes
            where schemaname = 'public' and tablename = 'memories' and indexdef ilike '%(user_id%'),
   'index: memories has an index led by user_id (the policy column)');
+
+-- ---------------------------------------------------------------------------------------------
+-- storage: the embedding in the heap row (migration 20261206070000, decision 0018)
+-- ---------------------------------------------------------------------------------------------
+reset role;
+create function pg_temp.toast_chunks(rel regclass) returns bigint language plpgsql as $fn$
+declare n bigint;
+begin
+  execute pg_catalog.format('select count(*) from %s',
+    (select c.reltoastrelid::regclass from pg_catalog.pg_class c where c.oid = rel)) into n;
+  return n;
+end
+$fn$;
+select is(
+  (select attstorage::text from pg_catalog.pg_attribute
+    where attrelid = 'public.memories'::regclass and attname = 'embedding'),
+  'm', 'storage: memories.embedding is STORAGE main (kept in the row; pgvector''s default, external, sent it to TOAST)');
+select ok(
+  (select reloptions @> array['toast_tuple_target=8160'] from pg_catalog.pg_class where oid = 'public.memories'::regclass),
+  'storage: memories has toast_tuple_target 8160 (a row that fits in a page is not toasted)');
+create temporary table mem_toast_before on commit drop as select pg_temp.toast_chunks('public.memories') as n;
+insert into public.memories (user_id, content, content_hash, embedding, embedding_model)
+values (tests.get_supabase_uid('mem_owner'), 'Short and inline', encode(sha256('Short and inline'), 'hex'),
+        (select array_agg(0.001 * i)::real[] from generate_series(1, 1536) i)::extensions.vector, 'local');
+select is(pg_temp.toast_chunks('public.memories'), (select n from mem_toast_before),
+  'storage: a memory with short content is one heap tuple, its 6 kB embedding inline (no TOAST chunk written)');
+-- 248 md5 words (8 183 characters, incompressible) and ~100 kB of metadata: the worst row the
+-- CHECKs allow still stores (content, metadata and the tsvector move to TOAST; the vector stays).
+select lives_ok($$insert into public.memories (user_id, content, content_hash, embedding, embedding_model, metadata)
+  values (tests.get_supabase_uid('mem_owner'), (select string_agg(md5(i::text), ' ') from generate_series(1, 248) i), encode(sha256('long-memories'), 'hex'),
+          array_fill(0.04::real, array[1536])::extensions.vector, 'local', (select jsonb_object_agg('k' || i, md5(i::text) || md5((i + 1)::text)) from generate_series(1, 1400) i))$$,
+  'storage: a memory with 8 183 incompressible characters of content and ~100 kB of metadata still inserts');
+select results_eq($$select char_length(content), pg_catalog.pg_column_size(metadata) > 50000, pg_catalog.pg_column_size(embedding)
+    from public.memories where content_hash = encode(sha256('long-memories'), 'hex')$$,
+  $$values (8183, true, 6152)$$, 'storage: the long row reads back whole');
 
 select * from finish();
 rollback;

@@ -1,17 +1,19 @@
 -- public.memory_events: the append-only history of long-term memories.
 --
--- Recording (the trigger on public.memories: add, update, delete by a decider, forget, restore,
--- nothing for a re-embedding, the decider and source messages from `tripsage.memory_change`), then
+-- Recording (the triggers on public.memories: add, update, delete by a decider, forget, restore,
+-- nothing for a re-embedding, the decider and source messages from `tripsage.memory_change`; the
+-- inserts of one statement recorded by one statement trigger, in insertion order), then
 -- the matrix owner / trip collaborator / another user / anon / service_role × select / insert /
 -- update / delete / truncate (nobody but the account-deletion cascade removes a row).
 --
 -- e3…01 belongs to ev_owner; ev_collab edits ev_owner's trip; ev_stranger is unrelated.
 begin;
-select plan(34);
+select plan(39);
 
 select tests.create_supabase_user('ev_owner');
 select tests.create_supabase_user('ev_collab');
 select tests.create_supabase_user('ev_stranger');
+select tests.create_supabase_user('ev_batch');
 
 insert into public.trips (id, user_id, name, destination, start_date, end_date)
 values ('a3000000-0000-4000-8000-000000000001', tests.get_supabase_uid('ev_owner'), 'Lisbon', 'Lisbon', '2026-05-01', '2026-05-05');
@@ -160,6 +162,51 @@ select throws_ok($$truncate public.memory_events$$, '42501', 'memory_events is a
   'truncate: even the table owner is refused by the trigger');
 select results_eq($$select count(*)::int from public.memory_events where user_id = tests.get_supabase_uid('ev_owner')$$,
   array[5], 'the owner''s history is intact');
+
+-- ---------------------------------------------------------------------------------------------
+-- inserts recorded once per statement (migration 20261206070000, decision 0018)
+-- ---------------------------------------------------------------------------------------------
+select is(
+  (select count(*)::int from pg_catalog.pg_trigger
+    where tgrelid = 'public.memories'::regclass and tgname = 'memories_record_insert_events'
+      and tgtype & 1 = 0 and tgtype & (4 | 8 | 16) = 4 and tgnewtable = 'inserted_memories'
+      and tgfoid = 'private.record_memory_insert_events()'::regprocedure),
+  1, 'trigger: inserts are recorded by an AFTER INSERT ... FOR EACH STATEMENT trigger over a transition table');
+select is(
+  (select count(*)::int from pg_catalog.pg_trigger
+    where tgrelid = 'public.memories'::regclass and tgname = 'memories_record_event'
+      and tgtype & 1 = 1 and tgtype & (4 | 8 | 16) = (8 | 16)
+      and tgfoid = 'private.record_memory_event()'::regprocedure),
+  1, 'trigger: updates and deletes are recorded by the row trigger, which no longer fires on insert');
+
+select tests.authenticate_as('ev_batch');
+select set_config('tripsage.memory_change',
+  '{"decider":"model:mock/extractor","sourceMessageIds":["d3000000-0000-4000-8000-000000000002"],"reason":"batch"}', true);
+insert into public.memories (id, user_id, content, content_hash, embedding, embedding_model)
+select ('e3000000-0000-4000-8000-00000000010' || i)::uuid, tests.get_supabase_uid('ev_batch'), 'Batch ' || i,
+       encode(sha256(('Batch ' || i)::bytea), 'hex'), array_fill(0.01::real, array[1536])::extensions.vector, 'local'
+  from generate_series(1, 3) i;
+select set_config('tripsage.memory_change', '', true);
+select results_eq($$select memory_id, operation, old_content, new_content, decider, source_message_ids, reason
+    from public.memory_events where user_id = tests.get_supabase_uid('ev_batch') order by seq$$,
+  $$values ('e3000000-0000-4000-8000-000000000101'::uuid, 'add'::text, null::text, 'Batch 1'::text, 'model:mock/extractor'::text,
+            '{d3000000-0000-4000-8000-000000000002}'::uuid[], 'batch'::text),
+           ('e3000000-0000-4000-8000-000000000102'::uuid, 'add', null, 'Batch 2', 'model:mock/extractor',
+            '{d3000000-0000-4000-8000-000000000002}'::uuid[], 'batch'),
+           ('e3000000-0000-4000-8000-000000000103'::uuid, 'add', null, 'Batch 3', 'model:mock/extractor',
+            '{d3000000-0000-4000-8000-000000000002}'::uuid[], 'batch')$$,
+  'insert of three rows in one statement: three add events in insertion order, each with the statement''s decider, sources and reason');
+
+select set_config('tripsage.memory_change', '{"decider":"x","sourceMessageIds":["not-a-uuid"]}', true);
+select lives_ok($$insert into public.memories (user_id, content, content_hash, embedding, embedding_model)
+  values (tests.get_supabase_uid('ev_batch'), 'Batch 1', encode(sha256('Batch 1'::bytea), 'hex'),
+          array_fill(0.01::real, array[1536])::extensions.vector, 'local')
+  on conflict do nothing$$,
+  'an insert that inserts no row (a dedup conflict) neither reads the change description nor fails');
+select set_config('tripsage.memory_change', '', true);
+select results_eq($$select count(*)::int from public.memory_events where user_id = tests.get_supabase_uid('ev_batch')$$,
+  array[3], 'an insert that inserts no row records nothing');
+reset role;
 
 -- ---------------------------------------------------------------------------------------------
 -- deleting the account takes the memories and their history, and records nothing on the way

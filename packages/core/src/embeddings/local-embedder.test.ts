@@ -62,6 +62,9 @@ describe('vector text', () => {
       }),
     )
     expect(toVectorText([0.1, 1 / 3, -2, 1e-7])).toBe('[0.100000001,0.333333343,-2,1.00000001e-7]')
+    expect(toVectorText([0, -0, 0.25, 100, 123456789, 3e38, -1.5e-40])).toBe(
+      '[0,0,0.25,100,123456792,3.00000001e+38,-1.50000593e-40]',
+    )
     expect(parseVectorText('[1,2.5,-3e-05]')).toEqual([1, 2.5, -3e-5])
     expect(() => parseVectorText(42)).toThrow()
   })
