@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely'
 import { jsonbValue } from '../db/json-param.js'
 import type { ScopeRunOptions } from '../db/scope.js'
 import { timestamptzFromText } from '../db/temporal-param.js'
-import type { MemoryMetadata, MemoryType } from './schema.js'
+import { DEFAULT_EF_SEARCH, type MemoryMetadata, type MemoryType } from './schema.js'
 
 /** The two memory tables: long-term `memories` and per-chat-session `session_memories`. */
 export type MemoryTable = 'memories' | 'session_memories'
@@ -109,10 +109,10 @@ export function filterConditions(filters: MemoryFilters): RawBuilder<unknown> {
  * exact scan), so a plain `SET hnsw.ef_search = 400` makes the planner leave the index of a big
  * user's rows for an exact scan of all of them (1–2 s at 100 000 rows); planning at this value and
  * raising `ef_search` when the statement executes (see {@link queryVectorCte}) keeps the plan the
- * default search gets. Equal to the SDK default (`DEFAULT_EF_SEARCH`), so default searches plan
+ * default search gets. It is the SDK default (`DEFAULT_EF_SEARCH`), so default searches plan
  * exactly as before.
  */
-export const PLANNING_EF_SEARCH = 100
+export const PLANNING_EF_SEARCH = DEFAULT_EF_SEARCH
 
 /**
  * The HNSW settings of a search's scope, set transaction-locally (`set_config(…, true)` =
