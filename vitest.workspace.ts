@@ -64,7 +64,7 @@ export const projects: TestProjectInlineConfiguration[] = [
     test: {
       name: 'repo',
       root: '.',
-      include: ['scripts/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+      include: ['scripts/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/lib/**/*.test.ts'],
       // The any-host-runtime check runs in jobs-edge, the environment it checks.
       exclude: ['scripts/vitest/**'],
     },

@@ -1,7 +1,7 @@
 /**
  * Recall@10 of the HNSW path against the build settings (m, `ef_construction`: by default 16/64 —
- * pgvector's default —, 16/100, 12/64, 12/80, 8/64 and 8/100, the migrations' index since decision
- * 0009's second round) and `ef_search` (40, 100, 200, 400, 1000) on native PostgreSQL, for one user's 10 000
+ * pgvector's default —, 16/100, 12/64, 12/80, 8/64, 8/80, the migrations' index since decision
+ * 0019, and 8/100, decision 0009's) and `ef_search` (40, 100, 200, 400, 1000) on native PostgreSQL, for one user's 10 000
  * clustered synthetic memories, from both of the vector suites' sets (`--sets=realistic,isotropic`;
  * see `lib/synthetic-vectors.ts`: the realistic set's neighbourhoods have a power-law spectrum, the
  * isotropic one's are near-ties in 1536 dimensions). Each index is built after the load; recall is
@@ -21,7 +21,9 @@ const { quick, rest } = parseArgs()
 const ROWS = Number(rest.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? (quick ? 2_000 : 10_000))
 const QUERIES = Number(rest.find((a) => a.startsWith('--queries='))?.split('=')[1] ?? (quick ? 20 : 200))
 // `--indexes=16/64,12/64`: the (m, ef_construction) pairs to build, in order.
-const indexes = (rest.find((a) => a.startsWith('--indexes='))?.split('=')[1] ?? '16/64,16/100,12/64,12/80,8/64,8/100')
+const indexes = (
+  rest.find((a) => a.startsWith('--indexes='))?.split('=')[1] ?? '16/64,16/100,12/64,12/80,8/64,8/80,8/100'
+)
   .split(',')
   .map((pair) => pair.split('/').map(Number) as [number, number])
 const sets = (rest.find((a) => a.startsWith('--sets='))?.split('=')[1] ?? 'realistic,isotropic').split(

@@ -5,7 +5,8 @@
  * batches, interleaved batch by batch (so the machine's load hits them alike).
  *
  * Variants: `vector` HNSW at (m, ef_construction) 16/100 (the index before), 16/64 (pgvector's
- * default, mem0's), 12/80, 12/64, 8/100 (the migrations' index since 20261206060000) and 8/64, and
+ * default, mem0's), 12/80, 12/64, 8/100 (the migrations' index from 20261206060000 to 20261206080000),
+ * 8/80 (the migrations' index since 20261206080000, decision 0019) and 8/64, and
  * a `halfvec` expression index (16/64) searched with exact re-ranking on `vector`. Transfer: pgvector's text form
  * in one JSON parameter (the SDK's statement) and, on `pg` only, the binary form (`vector_recv`:
  * int16 dim, int16 0, float4 big-endian) as one Buffer parameter per row.
@@ -64,7 +65,8 @@ const variants: Variant[] = [
   vectorIndex(16, 64, " (pgvector's default; mem0's index)"),
   vectorIndex(12, 80),
   vectorIndex(12, 64),
-  vectorIndex(8, 100, " (the migrations' index since 20261206060000)"),
+  vectorIndex(8, 100, ' (the index of decisions 0009 and 0018)'),
+  vectorIndex(8, 80, " (the migrations' index since 20261206080000, decision 0019)"),
   vectorIndex(8, 64),
   {
     name: 'halfvec expression, m 16, ef_construction 64, exact re-rank',
@@ -75,8 +77,8 @@ const variants: Variant[] = [
       order by embedding <=> $1::extensions.vector limit ${K}`,
   },
 ]
-/** The migrations' index (decision 0009), whose recall is checked; binary transfer is measured on it. */
-const chosen = variants[4]!
+/** The migrations' index (decision 0019), whose recall is checked; binary transfer is measured on it. */
+const chosen = variants[5]!
 const binaryBase = chosen
 
 /** pgvector's binary form (what `vector_recv` reads). */

@@ -1,6 +1,6 @@
 /**
  * Peers on the same data and the same database: TripSage, LangChain's PGVectorStore and mem0's OSS
- * Memory, all on one PGlite served by pglite-socket, all embedding through one local
+ * Memory, all on one PGlite served by pglite-socket (behind `lib/exclusive-sessions.ts`), all embedding through one local
  * OpenAI-compatible `/v1/embeddings` server (so every library runs unmodified). Same corpus, same
  * queries, same k: recall@10 against exact cosine search per user, p50/p95 search latency, insert
  * throughput in batches of 50, and whether per-user isolation holds.
@@ -23,6 +23,7 @@ import { startNativeDatabase } from './lib/native-server.js'
 import { ensurePeerDependencies } from './lib/peer-dependencies.js'
 import { atLeast, parseArgs, type ResultRow, writeResult } from './lib/results.js'
 import { serveOverSocket } from './lib/socket-database.js'
+import { embeddingIndexSettings } from './lib/synthetic-vectors.js'
 import { measure, ratio, round } from './lib/timing.js'
 import type { Library, LibraryContext } from './peers/library.js'
 import { oursLibrary } from './peers/ours.js'
@@ -71,16 +72,13 @@ if (indexArg) {
     .execute(database.db)
   await sql`reindex index public.memories_embedding_idx`.execute(database.db)
 }
-const indexOptions = (
-  await sql<{ options: string }>`select array_to_string(reloptions, ', ') as options from pg_class
-    where oid = 'public.memories_embedding_idx'::regclass`.execute(database.db)
-).rows[0]!.options.replaceAll('=', ' ')
+const indexOptions = await embeddingIndexSettings(database.db)
 const server = await startEmbeddingsServer(embedTexts, BENCH_EMBEDDING_MODEL)
 const socket = database.pglite ? await serveOverSocket(database.pglite, { delayMs: 0, maxConnections: 32 }) : null
 const nativeDb = native ? createPostgresDatabase({ connectionString: native.url, max: 4 }) : null
 const context: LibraryContext = {
   embeddingsURL: server.baseURL,
-  databaseURL: socket ? socket.directUrl : native!.url,
+  databaseURL: socket ? socket.sessionUrl : native!.url,
   userIds: users.map((u) => u.id),
   docOf: (text) => docByText.get(text),
 }
@@ -105,7 +103,7 @@ const factories: [string, () => Promise<Library>][] = [
     () =>
       oursLibrary(
         context,
-        nativeDb ?? socket!.kysely({ max: 4, direct: true }).db,
+        nativeDb ?? socket!.kysely({ max: 4, sessions: true }).db,
         users,
         indexOptions,
         nativeDb
@@ -296,7 +294,7 @@ await writeResult({
       ? 'Peers on native PostgreSQL: same data and database'
       : 'Peers on the same data and database',
   mode: quick ? 'quick' : 'full',
-  setup: `${SIZE} memories (40 topic clusters, ${USERS} users, ${SIZE / USERS} each), ${QUERIES} queries, k = ${K}; ${engine === 'postgres' ? 'PostgreSQL 15 + pgvector 0.8.0 (native tier, started by the bench) over loopback, every library connecting with pg (TripSage through createPostgresDatabase)' : 'one PGlite (pgvector) served by @electric-sql/pglite-socket (no added delay), every library connecting with pg'}; every library embeds through one local OpenAI-compatible /v1/embeddings server returning the same deterministic 1536-dim vectors (${BENCH_EMBEDDING_MODEL}). ${libraries.map((l) => `${l.name}: ${l.setup}.`).join(' ')}`,
+  setup: `${SIZE} memories (40 topic clusters, ${USERS} users, ${SIZE / USERS} each), ${QUERIES} queries, k = ${K}; ${engine === 'postgres' ? 'PostgreSQL 15 + pgvector 0.8.0 (native tier, started by the bench) over loopback, every library connecting with pg (TripSage through createPostgresDatabase)' : 'one PGlite (pgvector) served by @electric-sql/pglite-socket (no added delay) behind the exclusive-sessions proxy (lib/exclusive-sessions.ts: each connection keeps the one session for a whole protocol exchange, as a backend of its own would; pglite-socket alone interleaves concurrent extended-protocol batches, electric-sql/pglite#1046), every library connecting with pg'}; every library embeds through one local OpenAI-compatible /v1/embeddings server returning the same deterministic 1536-dim vectors (${BENCH_EMBEDDING_MODEL}). ${libraries.map((l) => `${l.name}: ${l.setup}.`).join(' ')}`,
   tables: [
     {
       title: `search (k = ${K}, as the query's user)`,

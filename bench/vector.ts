@@ -43,6 +43,7 @@ import {
   asUserStatement,
   CLUSTERS,
   createVectorSource,
+  embeddingIndexSettings,
   insertSyntheticMemories,
   SYNTHETIC_MODEL,
   syntheticQueries,
@@ -174,16 +175,23 @@ const supabaseDocsHybrid = (trx: Kysely<TripSageDatabase>, vector: string, text:
     order by score desc limit 10`.execute(trx)
 
 let native: NativeBenchDatabase | undefined
+/** The build settings of the migrations' index, read from the first database opened. */
+let indexSettings = 'not read'
 
 /** A migrated database: PGlite in process, or the native server (memories emptied, one connection). */
 async function openDatabase(): Promise<{ db: Kysely<TripSageDatabase>; close(): Promise<void> }> {
-  if (engine === 'pglite') return createEmbeddedTestDatabase()
+  if (engine === 'pglite') {
+    const database = await createEmbeddedTestDatabase()
+    indexSettings = await embeddingIndexSettings(database.db)
+    return database
+  }
   native ??= await startNativeDatabase()
   // One connection: the load uses temp tables, and every case runs on the same session.
   const pool = new pg.Pool({ connectionString: native.url, max: 1 })
   const db = new Kysely<TripSageDatabase>({ dialect: new PostgresDialect({ pool }) })
   await sql`truncate public.memories`.execute(db)
   await sql`drop table if exists centers, noise, bench_users`.execute(db)
+  indexSettings = await embeddingIndexSettings(db)
   return { db, close: () => db.destroy() }
 }
 
@@ -494,7 +502,7 @@ if (stress) {
       'p50 ms': lat(ef).p50Ms,
       'p95 ms': lat(ef).p95Ms,
     })),
-    note: `Isotropic synthetic set (pool noise, near-tie neighbourhoods; decision 0017), ${r.queries} queries against an exact scan of the user's rows; HNSW index (m 8, ef_construction 100) built after the load in ${r.indexBuildMs} ms; latency interleaved between the two efSearch values. Gated: recall@10 at efSearch ${STRESS_EF_SEARCH} ≥ ${STRESS_MIN_RECALL}; the default's recall on this set is reported, not gated (the realistic 100 000/1 row gates it at 0.9).`,
+    note: `Isotropic synthetic set (pool noise, near-tie neighbourhoods; decision 0017), ${r.queries} queries against an exact scan of the user's rows; HNSW index (${r.index}) built after the load in ${r.indexBuildMs} ms; latency interleaved between the two efSearch values. Gated: recall@10 at efSearch ${STRESS_EF_SEARCH} ≥ ${STRESS_MIN_RECALL}; the default's recall on this set is reported, not gated (the realistic 100 000/1 row gates it at 0.9).`,
   })
   checks.push(
     atLeast(
@@ -535,7 +543,7 @@ await writeResult({
   title:
     engine === 'postgres' ? 'Vector search on native PostgreSQL: recall and speed' : 'Vector search: recall and speed',
   mode: quick ? 'quick' : 'full',
-  setup: `${engine === 'postgres' ? 'PostgreSQL 15 + pgvector 0.8.0 (native tier, started by the bench) over loopback, pg with one connection' : 'PGlite (WebAssembly) + pgvector in process, one connection'}; clustered 1536-dim vectors (${CLUSTERS} clusters, the realistic synthetic set: per-cluster directions with a power-law spectrum, decision 0017) generated in SQL, the migration's HNSW index (m 8, ef_construction 100 since decision 0009) built after the bulk load; ef_search planned at ${EF_SEARCH} and raised to efSearch as the statement executes, with iterative scans; metadata filter { bucket } matching 1 % of the searched rows; addMany with precomputed vectors (no embedder)`,
+  setup: `${engine === 'postgres' ? 'PostgreSQL 15 + pgvector 0.8.0 (native tier, started by the bench) over loopback, pg with one connection' : 'PGlite (WebAssembly) + pgvector in process, one connection'}; clustered 1536-dim vectors (${CLUSTERS} clusters, the realistic synthetic set: per-cluster directions with a power-law spectrum, decision 0017) generated in SQL, the migrations' HNSW index (${indexSettings}: m 8 since decision 0009, ef_construction 80 since decision 0019) built after the bulk load; ef_search planned at ${EF_SEARCH} and raised to efSearch as the statement executes, with iterative scans; metadata filter { bucket } matching 1 % of the searched rows; addMany with precomputed vectors (no embedder)`,
   tables,
   checks,
   notes,

@@ -4,7 +4,8 @@
  * trip starts each time the client sends after the server last spoke (or first). Chunks keep their
  * order: Node fires timers of equal duration first-in, first-out.
  */
-import { connect, createServer, type Server, type Socket } from 'node:net'
+import { createServer, type Server, type Socket } from 'node:net'
+import { closeServer, connectUpstream, listenOnLoopback } from './loopback-server.js'
 
 /** A running proxy. */
 export interface DelayProxy {
@@ -36,11 +37,10 @@ export async function startDelayProxy(upstreamPort: number, delayMs: number): Pr
     else if (target.writable) target.write(chunk)
   }
   const server: Server = createServer((client) => {
-    const upstream = connect(upstreamPort, '127.0.0.1')
-    client.setNoDelay(true)
-    upstream.setNoDelay(true)
-    sockets.add(client)
-    sockets.add(upstream)
+    // Let chunks still waiting on their delay go out before both ends close.
+    const upstream = connectUpstream(client, upstreamPort, sockets, (destroyBoth) =>
+      setTimeout(destroyBoth, delayMs + 1),
+    )
     let serverSpokeLast = true
     client.on('data', (chunk) => {
       if (serverSpokeLast) roundTrips++
@@ -53,25 +53,10 @@ export async function startDelayProxy(upstreamPort: number, delayMs: number): Pr
       toClient += chunk.length
       forward(client, chunk)
     })
-    const closeBoth = () => {
-      // Let chunks still waiting on their delay go out first.
-      setTimeout(() => {
-        client.destroy()
-        upstream.destroy()
-        sockets.delete(client)
-        sockets.delete(upstream)
-      }, delayMs + 1)
-    }
-    client.on('close', closeBoth)
-    upstream.on('close', closeBoth)
-    client.on('error', closeBoth)
-    upstream.on('error', closeBoth)
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  if (address === null || typeof address !== 'object') throw new Error('proxy has no port')
+  const port = await listenOnLoopback(server)
   return {
-    port: address.port,
+    port,
     roundTrips: () => roundTrips,
     bytes: () => ({ toServer, toClient }),
     reset: () => {
@@ -79,10 +64,6 @@ export async function startDelayProxy(upstreamPort: number, delayMs: number): Pr
       toServer = 0
       toClient = 0
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy()
-        server.close(() => resolve())
-      }),
+    close: () => closeServer(server, sockets),
   }
 }

@@ -13,6 +13,7 @@ import { createTestUser } from '@tripsage/testing'
 import { type Kysely, sql } from 'kysely'
 import {
   createVectorSource,
+  embeddingIndexSettings,
   insertSyntheticMemories,
   SYNTHETIC_MODEL,
   syntheticQueries,
@@ -22,14 +23,22 @@ import { type LatencyStats, measure, round } from './timing.js'
 
 /** The `efSearch` the scaling guide recommends for big one-user tables of hard (isotropic) data. */
 export const STRESS_EF_SEARCH = 1000
-/** What the guide says {@link STRESS_EF_SEARCH} recalls on the stress set (decision 0017's builds). */
-export const STRESS_MIN_RECALL = 0.85
+/**
+ * What the guide says {@link STRESS_EF_SEARCH} recalls on the stress set, with room for the spread
+ * between builds (one build to the next moves it by up to 0.1): at m 8 decision 0017's builds
+ * (ef_construction 100) recalled 0.89–0.97, decision 0019's (80) 0.85 and 64 0.82–0.93, pgvector's
+ * default m 16 / 64 0.80. Without efSearch applied at execution the recall at 1000 would be the
+ * default's (~0.55), which this still catches.
+ */
+export const STRESS_MIN_RECALL = 0.75
 
 /** The stress row's figures. */
 export interface StressResult {
   rows: number
   insertMs: number
   indexBuildMs: number
+  /** The index's build settings, e.g. `m 8, ef_construction 80`. */
+  index: string
   queries: number
   /** recall@10 by `efSearch`. */
   recall: Record<number, number>
@@ -104,6 +113,7 @@ export async function stressRecall(
     rows: options.rows,
     insertMs: times.loadMs,
     indexBuildMs: times.indexBuildMs,
+    index: await embeddingIndexSettings(db),
     queries: vectors.length,
     recall: Object.fromEntries(efs.map((ef) => [ef, round(found.get(ef)! / (vectors.length * 10))])),
     latency,

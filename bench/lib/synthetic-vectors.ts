@@ -243,6 +243,15 @@ export async function embeddingIndexDefinition(db: Kysely<any>): Promise<string>
   return row.indexdef
 }
 
+/** The build settings of `memories_embedding_idx` as the database has them, e.g. `m 8, ef_construction 80`. */
+export async function embeddingIndexSettings(db: Kysely<any>): Promise<string> {
+  const [row] = (
+    await sql<{ options: string | null }>`select array_to_string(reloptions, ', ') as options from pg_class
+      where oid = 'public.memories_embedding_idx'::regclass`.execute(db)
+  ).rows
+  return (row?.options ?? 'pgvector defaults').replaceAll('=', ' ')
+}
+
 /**
  * Drops `memories_embedding_idx`, runs `load`, rebuilds the index with its own definition
  * (`maintenance_work_mem` 1 GB, so a 100 000-row build stays in memory) and analyzes. Returns the

@@ -1,11 +1,11 @@
 -- public.memories: owner-only access (owner / another user / anon / service_role × select /
 -- insert / update / delete), dedup by content hash, the generated tsvector, the CHECKs and the
--- recall indexes (HNSW cosine m=8 ef_construction=100, GIN on content_tsv and metadata) and the
--- embedding stored in the row (STORAGE main, toast_tuple_target 8160).
+-- recall indexes (HNSW cosine m=8 ef_construction=80, GIN on content_tsv and metadata), the
+-- listing index and the embedding's storage (pgvector's default, external: in TOAST).
 --
 -- e1…01 belongs to mem_owner, e1…09 to stranger.
 begin;
-select plan(36);
+select plan(37);
 
 select tests.create_supabase_user('mem_owner');
 select tests.create_supabase_user('stranger');
@@ -109,7 +109,7 @@ select results_eq($$select content_tsv @@ to_tsquery('english', 'aisle & flight'
 
 -- The fill vectors all point the same way: e1…01, e1…03 (the owner's) and e1…09 (the stranger's)
 -- tie at distance 0, so ties are broken by id (the order of tied rows is the heap's, which moves
--- with storage: an updated 6 kB inline row lands on a page of its own).
+-- with updates and storage settings).
 select results_eq($$select id from public.memories
   order by embedding operator(extensions.<=>) array_fill(0.01::real, array[1536])::extensions.vector, id desc limit 2$$,
   array['e1000000-0000-4000-8000-000000000003'::uuid, 'e1000000-0000-4000-8000-000000000001'::uuid],
@@ -159,8 +159,8 @@ select is(
      join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
     where i.indrelid = 'public.memories'::regclass
       and am.amname = 'hnsw' and oc.opcname = 'vector_cosine_ops' and a.attname = 'embedding'
-      and ic.reloptions @> array['m=8', 'ef_construction=100']),
-  1, 'index: memories has an HNSW cosine index on embedding with m = 8, ef_construction = 100 (migrations 20261206050000, 20261206060000)');
+      and ic.reloptions @> array['m=8', 'ef_construction=80']),
+  1, 'index: memories has an HNSW cosine index on embedding with m = 8, ef_construction = 80 (migrations 20261206060000, 20261206080000)');
 select is(
   (select count(*)::int
      from pg_catalog.pg_index i
@@ -184,8 +184,15 @@ select ok(
            where schemaname = 'public' and tablename = 'memories' and indexdef ilike '%(user_id%'),
   'index: memories has an index led by user_id (the policy column)');
 
+select is(
+  (select count(*)::int from pg_catalog.pg_indexes
+    where schemaname = 'public' and tablename = 'memories'
+      and indexdef ilike '%using btree (user_id, created_at desc, id desc)'),
+  1, 'index: memories has a B-tree in memory.list''s keyset order (user_id, created_at desc, id desc; migration 20261206100000)');
+
 -- ---------------------------------------------------------------------------------------------
--- storage: the embedding in the heap row (migration 20261206070000, decision 0018)
+-- storage: the embedding in TOAST, pgvector's default (migration 20261206090000, decision 0019;
+-- it was kept in the heap row from 20261206070000, decision 0018)
 -- ---------------------------------------------------------------------------------------------
 reset role;
 create function pg_temp.toast_chunks(rel regclass) returns bigint language plpgsql as $fn$
@@ -199,25 +206,25 @@ $fn$;
 select is(
   (select attstorage::text from pg_catalog.pg_attribute
     where attrelid = 'public.memories'::regclass and attname = 'embedding'),
-  'm', 'storage: memories.embedding is STORAGE main (kept in the row; pgvector''s default, external, sent it to TOAST)');
+  'e', 'storage: memories.embedding is STORAGE external (pgvector''s default: the vector goes to TOAST, a heap page holds many rows)');
 select ok(
-  (select reloptions @> array['toast_tuple_target=8160'] from pg_catalog.pg_class where oid = 'public.memories'::regclass),
-  'storage: memories has toast_tuple_target 8160 (a row that fits in a page is not toasted)');
+  (select coalesce(not reloptions::text ilike '%toast_tuple_target%', true) from pg_catalog.pg_class where oid = 'public.memories'::regclass),
+  'storage: memories has the default toast_tuple_target (decision 0018''s 8160 is reset)');
 create temporary table mem_toast_before on commit drop as select pg_temp.toast_chunks('public.memories') as n;
 insert into public.memories (user_id, content, content_hash, embedding, embedding_model)
 values (tests.get_supabase_uid('mem_owner'), 'Short and inline', encode(sha256('Short and inline'), 'hex'),
         (select array_agg(0.001 * i)::real[] from generate_series(1, 1536) i)::extensions.vector, 'local');
-select is(pg_temp.toast_chunks('public.memories'), (select n from mem_toast_before),
-  'storage: a memory with short content is one heap tuple, its 6 kB embedding inline (no TOAST chunk written)');
+select cmp_ok(pg_temp.toast_chunks('public.memories'), '>', (select n from mem_toast_before),
+  'storage: a memory with short content writes its 6 kB embedding to TOAST (the heap tuple stays small)');
 -- 248 md5 words (8 183 characters, incompressible) and ~100 kB of metadata: the worst row the
--- CHECKs allow still stores (content, metadata and the tsvector move to TOAST; the vector stays).
+-- CHECKs allow still stores (content, metadata, the tsvector and the vector all move to TOAST).
 select lives_ok($$insert into public.memories (user_id, content, content_hash, embedding, embedding_model, metadata)
   values (tests.get_supabase_uid('mem_owner'), (select string_agg(md5(i::text), ' ') from generate_series(1, 248) i), encode(sha256('long-memories'), 'hex'),
           array_fill(0.04::real, array[1536])::extensions.vector, 'local', (select jsonb_object_agg('k' || i, md5(i::text) || md5((i + 1)::text)) from generate_series(1, 1400) i))$$,
   'storage: a memory with 8 183 incompressible characters of content and ~100 kB of metadata still inserts');
-select results_eq($$select char_length(content), pg_catalog.pg_column_size(metadata) > 50000, pg_catalog.pg_column_size(embedding)
+select results_eq($$select char_length(content), pg_catalog.pg_column_size(metadata) > 50000, extensions.vector_dims(embedding)
     from public.memories where content_hash = encode(sha256('long-memories'), 'hex')$$,
-  $$values (8183, true, 6152)$$, 'storage: the long row reads back whole');
+  $$values (8183, true, 1536)$$, 'storage: the long row reads back whole');
 
 select * from finish();
 rollback;
