@@ -6,8 +6,8 @@
 -- ef_construction candidates: on PGlite the peer bench's addMany (5 000 memories, index maintained)
 -- loads 1.11x as fast at 80 as at 100. 64 (pgvector's default) would be 1.22x, but on the hard
 -- clustered set of packages/core/src/memory/recall.test.ts it recalled 0.93-1.0 at the SDK's
--- efSearch (100) and once found 7 of a small user's true top 10, where 80 and 100 recalled
--- 0.975-1.0 and 9-10. Recall@10 at 80 stays 1.0 on the peer corpus and the realistic synthetic
+-- efSearch (100) and once found 7 of a small user's true top 10, where 80 recalled 0.94-1.0 and
+-- 9-10 and 100 0.9875-1.0. Recall@10 at 80 stays 1.0 on the peer corpus and the realistic synthetic
 -- set; decision 0019 has the tables.
 --
 -- pgvector reads ef_construction from the index options on every insert (m comes from the graph's
