@@ -186,6 +186,22 @@ as $$
   );
 $$;
 
+-- tests.toast_chunks(table): the number of chunks in a table's TOAST relation (the storage checks
+-- of the memory tables count them before and after an insert).
+create or replace function tests.toast_chunks(rel regclass)
+returns bigint
+language plpgsql
+set search_path = ''
+as $$
+declare
+  n bigint;
+begin
+  execute pg_catalog.format('select count(*) from %s',
+    (select c.reltoastrelid::regclass from pg_catalog.pg_class c where c.oid = rel)) into n;
+  return n;
+end;
+$$;
+
 -- Only the test roles call these; nobody else needs them.
 revoke all on all functions in schema tests from public;
 grant execute on all functions in schema tests to anon, authenticated, service_role;

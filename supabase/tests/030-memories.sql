@@ -195,14 +195,6 @@ select is(
 -- it was kept in the heap row from 20261206070000, decision 0018)
 -- ---------------------------------------------------------------------------------------------
 reset role;
-create function pg_temp.toast_chunks(rel regclass) returns bigint language plpgsql as $fn$
-declare n bigint;
-begin
-  execute pg_catalog.format('select count(*) from %s',
-    (select c.reltoastrelid::regclass from pg_catalog.pg_class c where c.oid = rel)) into n;
-  return n;
-end
-$fn$;
 select is(
   (select attstorage::text from pg_catalog.pg_attribute
     where attrelid = 'public.memories'::regclass and attname = 'embedding'),
@@ -210,11 +202,11 @@ select is(
 select ok(
   (select coalesce(not reloptions::text ilike '%toast_tuple_target%', true) from pg_catalog.pg_class where oid = 'public.memories'::regclass),
   'storage: memories has the default toast_tuple_target (decision 0018''s 8160 is reset)');
-create temporary table mem_toast_before on commit drop as select pg_temp.toast_chunks('public.memories') as n;
+create temporary table mem_toast_before on commit drop as select tests.toast_chunks('public.memories') as n;
 insert into public.memories (user_id, content, content_hash, embedding, embedding_model)
 values (tests.get_supabase_uid('mem_owner'), 'Short and inline', encode(sha256('Short and inline'), 'hex'),
         (select array_agg(0.001 * i)::real[] from generate_series(1, 1536) i)::extensions.vector, 'local');
-select cmp_ok(pg_temp.toast_chunks('public.memories'), '>', (select n from mem_toast_before),
+select cmp_ok(tests.toast_chunks('public.memories'), '>', (select n from mem_toast_before),
   'storage: a memory with short content writes its 6 kB embedding to TOAST (the heap tuple stays small)');
 -- 248 md5 words (8 183 characters, incompressible) and ~100 kB of metadata: the worst row the
 -- CHECKs allow still stores (content, metadata, the tsvector and the vector all move to TOAST).

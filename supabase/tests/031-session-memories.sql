@@ -210,14 +210,6 @@ select is(
 -- it was kept in the heap row from 20261206070000, decision 0018)
 -- ---------------------------------------------------------------------------------------------
 reset role;
-create function pg_temp.toast_chunks(rel regclass) returns bigint language plpgsql as $fn$
-declare n bigint;
-begin
-  execute pg_catalog.format('select count(*) from %s',
-    (select c.reltoastrelid::regclass from pg_catalog.pg_class c where c.oid = rel)) into n;
-  return n;
-end
-$fn$;
 select is(
   (select attstorage::text from pg_catalog.pg_attribute
     where attrelid = 'public.session_memories'::regclass and attname = 'embedding'),
@@ -226,12 +218,12 @@ select ok(
   (select coalesce(not reloptions::text ilike '%toast_tuple_target%', true) from pg_catalog.pg_class where oid = 'public.session_memories'::regclass),
   'storage: session_memories has the default toast_tuple_target (decision 0018''s 8160 is reset)');
 insert into public.chat_sessions (id, user_id) values ('d1000000-0000-4000-8000-000000000072', tests.get_supabase_uid('sm_owner'));
-create temporary table sm_toast_before on commit drop as select pg_temp.toast_chunks('public.session_memories') as n;
+create temporary table sm_toast_before on commit drop as select tests.toast_chunks('public.session_memories') as n;
 insert into public.session_memories (session_id, user_id, content, content_hash, embedding, embedding_model)
 values ('d1000000-0000-4000-8000-000000000072', tests.get_supabase_uid('sm_owner'), 'Short and inline',
         encode(sha256('Short and inline'), 'hex'),
         (select array_agg(0.001 * i)::real[] from generate_series(1, 1536) i)::extensions.vector, 'local');
-select cmp_ok(pg_temp.toast_chunks('public.session_memories'), '>', (select n from sm_toast_before),
+select cmp_ok(tests.toast_chunks('public.session_memories'), '>', (select n from sm_toast_before),
   'storage: a session memory with short content writes its 6 kB embedding to TOAST (the heap tuple stays small)');
 -- 248 md5 words (8 183 characters, incompressible) and ~100 kB of metadata: the worst row the
 -- CHECKs allow still stores (content, metadata, the tsvector and the vector all move to TOAST).
