@@ -103,11 +103,12 @@ async function exactTopK(userId: string, vector: number[], k: number): Promise<s
 }
 
 describe('memory recall on 10 000 clustered 1536-dim vectors', () => {
-  // This set is random on every run and hard (near-ties), and each HNSW build differs: at the
-  // migrations' ef_construction 80 builds recalled 0.94–1.0 here, at 100 0.9875–1.0 (decision
-  // 0019). 0.9 leaves room for the build-to-build spread; that efSearch reaches the walk is
+  // This set is hard (near-ties) and each HNSW build differs (pgvector draws every element's level
+  // at random). At the migrations' 8 / 80, 36 builds measured for decision 0019 recalled
+  // 0.9275–1.0 here for the big user and 0.91–1.0 for the 1 % user (20 queries): 0.85 sits under
+  // that spread. That efSearch reaches the walk is
   // checked below (more recall at 1000 than at 10).
-  it(`search reaches recall@10 ≥ 0.9 against exact search at the default efSearch (${DEFAULT_EF_SEARCH})`, async () => {
+  it(`search reaches recall@10 ≥ 0.85 against exact search at the default efSearch (${DEFAULT_EF_SEARCH})`, async () => {
     const me = createTripSage({ db: database.db }).forUser(big.claims)
     let found = 0
     for (const query of queries) {
@@ -117,7 +118,7 @@ describe('memory recall on 10 000 clustered 1536-dim vectors', () => {
       found += hits.filter((h) => exact.has(h.id)).length
     }
     const recall = found / (queries.length * 10)
-    expect(recall).toBeGreaterThanOrEqual(0.9)
+    expect(recall).toBeGreaterThanOrEqual(0.85)
   })
 
   it('the search and hybrid statements are planned on the HNSW index', async () => {
@@ -156,13 +157,17 @@ describe('memory recall on 10 000 clustered 1536-dim vectors', () => {
 
   it('a user owning 1 % of the vectors still gets `limit` hits (iterative index scan)', async () => {
     const me = createTripSage({ db: database.db }).forUser(small.claims)
-    for (const query of queries.slice(0, 5)) {
+    // Recall is a mean over queries, as for the big user above: one query of an approximate index
+    // may miss two of ten (a per-query "9 of 10" check failed in one build of eight), and no ANN index
+    // bounds a single query's miss.
+    const sample = queries.slice(0, 20)
+    let found = 0
+    for (const query of sample) {
       const hits = await me.memory.search({ embedding: query, embeddingModel: model, limit: 10 })
       expect(hits).toHaveLength(10)
       expect(new Set(hits.map((h) => h.userId))).toEqual(new Set([small.id]))
-      // And they are the right ten.
       const exact = new Set(await exactTopK(small.id, query, 10))
-      expect(hits.filter((h) => exact.has(h.id)).length).toBeGreaterThanOrEqual(9)
+      found += hits.filter((h) => exact.has(h.id)).length
       const hybrid = await me.memory.hybridSearch({
         query: 'memory',
         embedding: query,
@@ -171,6 +176,8 @@ describe('memory recall on 10 000 clustered 1536-dim vectors', () => {
       })
       expect(hybrid).toHaveLength(10)
     }
+    // And they are the right ten.
+    expect(found / (sample.length * 10)).toBeGreaterThanOrEqual(0.85)
     // Without the iterative scan, the post-filter starves: what the setting buys.
     expect(await rowsWithoutIterativeScan(me, 40)).toBeLessThan(10)
   })
