@@ -119,7 +119,10 @@ export function createAttachmentsServiceRepository(scope: Scope, ports: TripSage
               eb
                 .selectFrom('file_attachments')
                 .select('id')
-                .where('upload_status', 'in', ['uploading', 'failed'])
+                // Literals, not parameters: the partial index file_attachments_stale_uploads_idx
+                // (its predicate) serves the scan only when the planner can prove the predicate,
+                // which a generic plan of a prepared statement cannot do with parameters.
+                .where(sql<boolean>`upload_status in ('uploading', 'failed')`)
                 .where(sql<boolean>`created_at < now() - make_interval(secs => ${parsed.olderThanSeconds})`)
                 .orderBy('created_at')
                 .limit(parsed.limit),

@@ -1,22 +1,10 @@
 import { createTestDatabase, createTestUser, type TestDatabase, type TestUser } from '@tripsage/testing'
-import { CompiledQuery, sql } from 'kysely'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTripSage, type TripSage } from '../client.js'
 import { jsonbValue } from '../db/json-param.js'
+import { explainAnalyze, planNodes } from '../db/query-plan.test-support.js'
 import { chatHistoryQuery, type HistoryPageKey } from './history-query.js'
-
-interface PlanNode {
-  'Node Type': string
-  'Relation Name'?: string
-  'Index Name'?: string
-  'Scan Direction'?: string
-  'Actual Rows'?: number
-  Plans?: PlanNode[]
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)]
-}
 
 let database: TestDatabase
 let tripsage: TripSage
@@ -73,15 +61,13 @@ describe('history paging plan at 10 000 messages', () => {
     async (_label, key, fromMiddle) => {
       const me = tripsage.forUser(owner.claims)
       // EXPLAIN ANALYZE the exact statement the repository runs, as the user (RLS applies).
-      const plan = await me.transaction(async ({ db }) => {
-        const query = chatHistoryQuery(db, sessionId, { ...key, afterSeq: fromMiddle ? middleSeq : null }).compile()
-        const result = await db.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-          CompiledQuery.raw(`explain (analyze, format json) ${query.sql}`, [...query.parameters]),
-        )
-        const row = result.rows[0]?.['QUERY PLAN']
-        return (typeof row === 'string' ? JSON.parse(row) : row)[0].Plan as PlanNode
-      })
-      const all = nodes(plan)
+      const plan = await me.transaction(({ db }) =>
+        explainAnalyze(
+          db,
+          chatHistoryQuery(db, sessionId, { ...key, afterSeq: fromMiddle ? middleSeq : null }).compile(),
+        ),
+      )
+      const all = planNodes(plan)
       const scan = all.find((n) => n['Relation Name'] === 'chat_messages')
       expect(scan?.['Node Type'], JSON.stringify(plan)).toMatch(/^Index (Only )?Scan$/)
       expect(scan?.['Index Name']).toBe('chat_messages_session_id_seq_idx')
