@@ -196,22 +196,24 @@ export function createTripSage(options: TripSageOptions): TripSage {
     db: options.db,
     forUser(claims, limits) {
       const scope = createUserScope(options.db, claims, scopeOptions(limits))
+      // The service steps taken on the user's behalf run under the same call limits.
+      const service = createServiceScope(serviceDb, scopeOptions(limits))
       const userId = scope.userId as string
       // Repositories get the scope itself; the escape hatches (`scope`, `tx.db`, `tx.scope`) the
       // guarded transaction, which refuses SQL that would leave the user's role and claims.
       return {
-        ...createUserRepositories(scope, options),
+        ...createUserRepositories(scope, options, service),
         userId,
         scope: guardUserScope(scope),
         transaction: (fn, callLimits) => {
-          const txScope = callLimits
-            ? createUserScope(options.db, claims, scopeOptions({ ...limits, ...callLimits }))
-            : scope
+          const txLimits = callLimits ? scopeOptions({ ...limits, ...callLimits }) : undefined
+          const txScope = txLimits ? createUserScope(options.db, claims, txLimits) : scope
+          const txService = txLimits ? createServiceScope(serviceDb, txLimits) : service
           return mapTransactionErrors(
             txScope.run((trx) => {
               const bound = markBoundScope(bindScope(txScope, trx))
               return fn({
-                ...createUserRepositories(bound, options),
+                ...createUserRepositories(bound, options, txService),
                 db: guardUserTransaction(trx, userId),
                 scope: guardUserScope(bound),
               })

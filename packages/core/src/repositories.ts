@@ -74,15 +74,17 @@ export type ServiceRepositories = {
  *
  * @param scope - the user scope (or one bound to an open transaction)
  * @param ports - the ports passed to `createTripSage`
+ * @param service - a service scope with the same call limits, for the few steps only the service
+ *   may take on the user's behalf (completing a verified upload)
  */
-export function createUserRepositories(scope: Scope, ports: TripSageOptions): UserRepositories {
+export function createUserRepositories(scope: Scope, ports: TripSageOptions, service: Scope): UserRepositories {
   return {
     trips: createTripsRepository(scope),
     flights: createFlightsRepository(scope),
     accommodations: createAccommodationsRepository(scope),
     transportation: createTransportationRepository(scope),
     itinerary: createItineraryRepository(scope),
-    attachments: createAttachmentsRepository(scope, ports),
+    attachments: createAttachmentsRepository(scope, ports, service),
     keys: createUserKeysRepository(scope, ports),
     chat: createChatRepository(scope),
     searchCache: createSearchCacheRepository(scope),

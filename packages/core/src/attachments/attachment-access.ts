@@ -1,10 +1,10 @@
-import type { TripSageOptions } from '../client.js'
 import { toTripSageError } from '../db/database-error.js'
 import { oneStatement } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction } from '../db/scope.js'
 import { ForbiddenError, NotFoundError, TripSageError } from '../errors.js'
 import { noopTracer, withSpan } from '../telemetry.js'
 import { type AttachmentRecord, attachmentColumns } from './attachment-row.js'
+import type { AttachmentsPorts } from './ports.js'
 import type { AttachmentsSettings } from './schema.js'
 import { attachmentSettings } from './settings.js'
 
@@ -15,8 +15,13 @@ import { attachmentSettings } from './settings.js'
 export interface AttachmentAccess {
   /** The user scope (or one bound to an open transaction). */
   readonly scope: Scope
+  /**
+   * The service scope, under the same call limits as the user's, that marks a verified upload
+   * completed (the file_attachments guard refuses that to users).
+   */
+  readonly service: Scope
   /** The options passed to `createTripSage`. */
-  readonly ports: TripSageOptions
+  readonly ports: AttachmentsPorts
   /** The parsed attachment settings. */
   readonly settings: AttachmentsSettings
   /** Runs `fn` in a span named `tripsage.attachments.<operation>`. */
@@ -41,8 +46,9 @@ export interface AttachmentAccess {
  *
  * @param scope - the user scope (or one bound to an open transaction)
  * @param ports - the options passed to `createTripSage` (`storage`, `attachments`, `tracer`)
+ * @param service - the service scope for the completion, with the user's call limits
  */
-export function attachmentAccess(scope: Scope, ports: TripSageOptions): AttachmentAccess {
+export function attachmentAccess(scope: Scope, ports: AttachmentsPorts, service: Scope): AttachmentAccess {
   const settings = attachmentSettings(ports)
   const tracer = ports.tracer ?? noopTracer
 
@@ -66,6 +72,7 @@ export function attachmentAccess(scope: Scope, ports: TripSageOptions): Attachme
 
   return {
     scope,
+    service,
     ports,
     settings,
     span: (operation, attributes, fn) => withSpan(tracer, `tripsage.attachments.${operation}`, attributes, fn),

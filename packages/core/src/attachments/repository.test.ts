@@ -167,6 +167,21 @@ describe('me.attachments upload flow (filesystem storage, end to end over HTTP)'
     expect(await storage.read(done.path, { maxBytes: 1000 })).toEqual(samples.text)
   })
 
+  it("completes as the service under the caller's deadline: every scope it enters sets statement_timeout", async () => {
+    // The completion is the one step taken as service_role on the user's behalf; it used to run
+    // in a service scope built without the client's call limits (no deadline, no server timeout).
+    const sent: { sql: string; parameters: readonly unknown[] }[] = []
+    const logged = database.connect({ log: (event) => void (event.level === 'query' && sent.push(event.query)) })
+    const me = sdk({ db: logged, deadlineMs: 9_000 }).forUser(alice.claims)
+    const up = await me.attachments.createUpload({ filename: 'n.txt', mimeType: 'text/plain', size: 5 })
+    sent.length = 0
+    await me.attachments.complete(up.attachment.id, new Blob([new TextEncoder().encode('hello')]))
+    const text = (q: (typeof sent)[number]) => `${q.sql} ${q.parameters.map(String).join(' ')}`
+    const entries = sent.filter((q) => /set_config/.test(q.sql))
+    expect(entries.some((q) => text(q).includes('service_role'))).toBe(true)
+    for (const entry of entries) expect(text(entry)).toMatch(/statement_timeout/)
+  })
+
   it('rejects a PNG declared as PDF: row marked failed, object deleted, no URL ever', async () => {
     const me = tripsage.forUser(alice.claims)
     const up = await me.attachments.createUpload({

@@ -1,5 +1,4 @@
 import { sql } from 'kysely'
-import type { TripSageOptions } from '../client.js'
 import type { Scope } from '../db/scope.js'
 import { timestamptzFromText } from '../db/temporal-param.js'
 import { ConflictError, ForbiddenError, NotFoundError, TripSageError, ValidationError } from '../errors.js'
@@ -10,6 +9,7 @@ import { attachmentAccess, idAttribute, isUuid } from './attachment-access.js'
 import { attachmentColumns, toAttachment } from './attachment-row.js'
 import type { AttachmentMimeType } from './mime-types.js'
 import { safeFilename } from './object-path.js'
+import type { AttachmentsPorts } from './ports.js'
 import { removeAttachment } from './removal.js'
 import {
   type Attachment,
@@ -68,9 +68,14 @@ export interface AttachmentsRepository {
  * @param scope - the user scope (or one bound to an open transaction — storage calls are not
  *   part of that transaction)
  * @param ports - the options passed to `createTripSage` (`storage`, `attachments`, `tracer`)
+ * @param service - the service scope, with the same call limits, that completes a verified upload
  */
-export function createAttachmentsRepository(scope: Scope, ports: TripSageOptions): AttachmentsRepository {
-  const access = attachmentAccess(scope, ports)
+export function createAttachmentsRepository(
+  scope: Scope,
+  ports: AttachmentsPorts,
+  service: Scope,
+): AttachmentsRepository {
+  const access = attachmentAccess(scope, ports, service)
   const { settings, run, selectVisible, span } = access
 
   return {

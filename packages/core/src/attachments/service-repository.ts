@@ -1,5 +1,4 @@
 import { sql } from 'kysely'
-import type { TripSageOptions } from '../client.js'
 import { toTripSageError } from '../db/database-error.js'
 import { jsonbValue } from '../db/json-param.js'
 import { oneStatement } from '../db/run-in-scope.js'
@@ -8,6 +7,7 @@ import { NotFoundError, TripSageError } from '../errors.js'
 import { noopTracer, withSpan } from '../telemetry.js'
 import { parseInput } from '../validation.js'
 import { attachmentColumns, toAttachment } from './attachment-row.js'
+import type { AttachmentsPorts } from './ports.js'
 import { type DeleteQueuedObjectsResult, deleteQueuedObjects } from './queued-deletions.js'
 import { retryIdempotent } from './retry.js'
 import {
@@ -51,7 +51,10 @@ export interface AttachmentsServiceRepository {
  * @param scope - the service scope
  * @param ports - the options passed to `createTripSage`
  */
-export function createAttachmentsServiceRepository(scope: Scope, ports: TripSageOptions): AttachmentsServiceRepository {
+export function createAttachmentsServiceRepository(
+  scope: Scope,
+  ports: AttachmentsPorts,
+): AttachmentsServiceRepository {
   attachmentSettings(ports) // fail fast on bad options, at createTripSage time
   const tracer = ports.tracer ?? noopTracer
 

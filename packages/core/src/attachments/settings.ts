@@ -1,5 +1,5 @@
-import type { TripSageOptions } from '../client.js'
 import { parseInput } from '../validation.js'
+import type { AttachmentsPorts } from './ports.js'
 import { AttachmentsOptions, type AttachmentsSettings } from './schema.js'
 
 const cache = new WeakMap<object, AttachmentsSettings>()
@@ -10,7 +10,7 @@ const cache = new WeakMap<object, AttachmentsSettings>()
  *
  * @param ports - the options passed to `createTripSage`
  */
-export function attachmentSettings(ports: TripSageOptions): AttachmentsSettings {
+export function attachmentSettings(ports: AttachmentsPorts): AttachmentsSettings {
   const cached = cache.get(ports)
   if (cached) return cached
   const parsed = parseInput(AttachmentsOptions, ports.attachments ?? {}, 'attachments options')

@@ -1,6 +1,6 @@
-import type { TripSageOptions } from '../client.js'
 import { TripSageError } from '../errors.js'
 import type { BlobStore } from '../storage/blob-store.js'
+import type { AttachmentsPorts } from './ports.js'
 
 /**
  * The configured storage port, or an `internal` error saying how to configure one (a setup
@@ -8,7 +8,7 @@ import type { BlobStore } from '../storage/blob-store.js'
  *
  * @param ports - the options passed to `createTripSage`
  */
-export function requireStorage(ports: TripSageOptions): BlobStore {
+export function requireStorage(ports: AttachmentsPorts): BlobStore {
   if (!ports.storage) {
     throw new TripSageError(
       'internal',

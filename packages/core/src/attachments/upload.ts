@@ -1,5 +1,4 @@
 import { isBoundScope } from '../db/bound-scopes.js'
-import { createServiceScope } from '../db/scope.js'
 import { ConflictError, NotFoundError, TripSageError, UnavailableError, ValidationError } from '../errors.js'
 import { type BlobBody, type BlobStore, blobBodyBytes } from '../storage/blob-store.js'
 import { parseInput } from '../validation.js'
@@ -166,7 +165,6 @@ export async function completeUpload(access: AttachmentAccess, id: string, bytes
 
   // Only the verification path may mark an upload completed (the file_attachments guard refuses
   // it to users): it finishes the row as the service, for this owner's row only.
-  const verifier = createServiceScope(ports.serviceDb ?? ports.db)
   const completed = await run(
     (trx) =>
       trx
@@ -177,7 +175,7 @@ export async function completeUpload(access: AttachmentAccess, id: string, bytes
         .where('upload_status', '=', 'uploading')
         .returning(attachmentColumns)
         .executeTakeFirst(),
-    verifier,
+    access.service,
   )
   if (completed) return toAttachment(completed)
   // Someone else moved it on meanwhile: completed is fine, anything else is a conflict.

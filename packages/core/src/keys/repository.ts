@@ -1,9 +1,9 @@
-import type { TripSageOptions } from '../client.js'
 import { toTripSageError } from '../db/database-error.js'
 import { oneStatement } from '../db/run-in-scope.js'
 import type { Scope } from '../db/scope.js'
 import { noopTracer, withSpan } from '../telemetry.js'
 import { apiKeyColumns, toApiKeyInfo } from './api-key-row.js'
+import type { KeysPorts } from './ports.js'
 import type { ApiKeyInfo } from './schema.js'
 
 /**
@@ -21,7 +21,7 @@ export interface UserKeysRepository {
  * @param scope - the user scope
  * @param ports - the options passed to `createTripSage`
  */
-export function createUserKeysRepository(scope: Scope, ports: TripSageOptions): UserKeysRepository {
+export function createUserKeysRepository(scope: Scope, ports: KeysPorts): UserKeysRepository {
   const tracer = ports.tracer ?? noopTracer
   return {
     list: () =>

@@ -1,5 +1,4 @@
 import { sql } from 'kysely'
-import type { TripSageOptions } from '../client.js'
 import { databaseErrorInfo, toTripSageError } from '../db/database-error.js'
 import { oneStatement } from '../db/run-in-scope.js'
 import type { Scope, ScopedTransaction, ScopeRunOptions } from '../db/scope.js'
@@ -7,6 +6,7 @@ import { NotFoundError, TripSageError, ValidationError } from '../errors.js'
 import { noopTracer, type SpanAttributes, withSpan } from '../telemetry.js'
 import { parseInput } from '../validation.js'
 import { apiKeyColumns, toApiKeyInfo } from './api-key-row.js'
+import type { KeysPorts } from './ports.js'
 import {
   type ApiKeyInfo,
   ApiKeyLookup,
@@ -66,7 +66,7 @@ export interface KeysServiceRepository {
  * @param scope - the service scope
  * @param ports - the options passed to `createTripSage` (`keys`, `tracer`)
  */
-export function createKeysServiceRepository(scope: Scope, ports: TripSageOptions): KeysServiceRepository {
+export function createKeysServiceRepository(scope: Scope, ports: KeysPorts): KeysServiceRepository {
   const settings = keySettings(ports)
   const tracer = ports.tracer ?? noopTracer
 

@@ -1,5 +1,5 @@
-import type { TripSageOptions } from '../client.js'
 import { parseInput } from '../validation.js'
+import type { KeysPorts } from './ports.js'
 import { KeysOptions, type KeysSettings } from './schema.js'
 
 const cache = new WeakMap<object, KeysSettings>()
@@ -10,7 +10,7 @@ const cache = new WeakMap<object, KeysSettings>()
  *
  * @param ports - the options passed to `createTripSage`
  */
-export function keySettings(ports: TripSageOptions): KeysSettings {
+export function keySettings(ports: KeysPorts): KeysSettings {
   const cached = cache.get(ports)
   if (cached) return cached
   const settings = parseInput(KeysOptions, ports.keys ?? {}, 'keys options')
