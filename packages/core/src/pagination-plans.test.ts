@@ -1,7 +1,7 @@
 import { createTestDatabase, createTestUser, type TestDatabase, type TestUser } from '@tripsage/testing'
 import { type CompiledQuery, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTripSage } from './client.js'
+import { createTripSage, type UserClient } from './client.js'
 import { explainAnalyze, planNodes } from './db/query-plan.test-support.js'
 import type { Page } from './pagination.js'
 
@@ -59,10 +59,7 @@ beforeAll(async () => {
 
 afterAll(() => database?.close())
 
-type Lister = (
-  me: ReturnType<ReturnType<typeof createTripSage>['forUser']>,
-  input: { tripId?: string; limit: number; cursor?: string },
-) => Promise<Page<unknown>>
+type Lister = (me: UserClient, input: { tripId?: string; limit: number; cursor?: string }) => Promise<Page<unknown>>
 
 const lists: [string, string, Lister][] = [
   ['chat.sessions.list', 'chat_sessions', (me, input) => me.chat.sessions.list(input)],
